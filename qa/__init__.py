@@ -1,0 +1,10 @@
+"""qa: offline extractive question answering over a folder of press releases.
+
+The library API mirrors the data flow: ``corpus`` reads and cleans releases,
+``chunk`` splits them into sentences and chunks, ``embed`` turns text into
+vectors, ``store`` saves and loads the index directory, ``retrieve`` finds
+passages, ``answer`` extracts a verbatim answer with citations, and
+``evaluate`` measures all of it. ``qa.api`` ties the stages together.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,165 @@
+"""The library API the CLI and the REPL are thin shells over.
+
+    from qa.api import Assistant
+    qa = Assistant(corpus="corpus", index_dir="embeddings")
+    print(qa.ask("How many cases were reported between 2011 and 2012?").answer)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .answer import extract
+from .chunk import ChunkSettings
+from .corpus import DEFAULT_MAX_FILE_MB, decode
+from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
+from .errors import IndexError_, QuestionError
+from .retrieve import Mode, retrieve
+from .store import BuildReport, BuildSettings, Index, build_index, load_index, read_manifest, stale_reason
+from .types import Answer
+
+MAX_QUESTION_CHARS = 2000  # longer input is cut: nothing past this helps retrieval or reading
+
+
+def check_question(question: str) -> str:
+    """The question as used: control characters dropped, whitespace collapsed, length bounded."""
+    cleaned = "".join(c if c.isprintable() else " " for c in question)
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise QuestionError("the question is empty")
+    return cleaned[:MAX_QUESTION_CHARS]
+
+
+@dataclass
+class Assistant:
+    """A corpus, its index and a model: ask questions, rebuild when the corpus changed."""
+
+    corpus: Path | str = "corpus"
+    index_dir: Path | str = "embeddings"
+    model: str = DEFAULT_MODEL
+    chunking: ChunkSettings = field(default_factory=ChunkSettings)
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
+    encoder: Encoder | None = None
+    display_root: str | None = None  # how citations spell the corpus folder (default: as given)
+    _index: Index | None = field(default=None, init=False, repr=False)
+    _texts: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    last_build: BuildReport | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.corpus = Path(self.corpus)
+        self.index_dir = Path(self.index_dir)
+        if self.encoder is None:
+            self.encoder = SentenceTransformerEncoder(self.model)
+        if self.display_root is None:
+            self.display_root = str(self.corpus)
+
+    @property
+    def settings(self) -> BuildSettings:
+        return BuildSettings(self.model, self.chunking, self.max_file_mb)
+
+    # ------------------------------------------------------------ index
+
+    def build(self, progress: Callable[[int, int], None] | None = None, only_if_stale: bool = False) -> BuildReport | None:
+        """(Re)build the index of the corpus; reuses vectors of unchanged chunks."""
+        report = build_index(self.corpus, self.index_dir, self.encoder, self.settings, progress, only_if_stale=only_if_stale)
+        self._index = None
+        self._texts.clear()
+        if report is not None:
+            self.last_build = report
+        return report
+
+    def why_rebuild(self) -> str | None:
+        """Why the index on disk cannot answer for this corpus and settings (None: it can)."""
+        try:
+            manifest = read_manifest(self.index_dir)
+            reason = stale_reason(manifest, self.corpus, self.settings)
+            if reason is None and self._index is None:
+                load_index(self.index_dir)
+            return reason
+        except IndexError_ as exc:
+            return str(exc).split(": run")[0]
+
+    def ensure_index(self, on_rebuild: Callable[[str], None] | None = None, progress=None) -> Index:
+        """The loaded index, rebuilt first when missing, damaged, stale or built differently."""
+        reason = self.why_rebuild()
+        if reason is not None:
+            if on_rebuild:
+                on_rebuild(reason)
+            self.build(progress, only_if_stale=True)
+        elif self._index is not None and read_manifest(self.index_dir)["files"] == self._index.manifest["files"]:
+            return self._index
+        self._index = load_index(self.index_dir)
+        self._texts.clear()
+        return self._index
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = load_index(self.index_dir)
+        return self._index
+
+    def sources(self) -> list[dict]:
+        """The indexed releases (path, title, chunks) as recorded in the manifest."""
+        return self.index.docs
+
+    # ------------------------------------------------------------ reading
+
+    def doc_text(self, doc: int) -> str:
+        """The decoded text of an indexed release, verified against the hash it was indexed with."""
+        text = self._texts.get(doc)
+        if text is None:
+            entry = self.index.docs[doc]
+            path = self.corpus / entry["path"]
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise IndexError_(f"{path} cannot be read ({exc.strerror}): the index is stale, run `qa index`") from None
+            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                raise IndexError_(f"{path} changed since the index was built: run `qa index`")
+            text, _ = decode(data)
+            self._texts[doc] = text
+        return text
+
+    def doc_path(self, doc: int) -> str:
+        root = self.display_root.rstrip("/")
+        return f"{root}/{self.index.docs[doc]['path']}" if root not in ("", ".") else self.index.docs[doc]["path"]
+
+    def warm(self) -> None:
+        """Load the model and the tagger now, so the first answer is not the slow one."""
+        from .answer import load_tagger
+
+        _ = self.encoder.dim
+        load_tagger()
+
+    def ask(self, question: str, k: int = 5, mode: Mode = "hybrid") -> Answer:
+        """Answer one question from the loaded index (call ``ensure_index`` first to rebuild)."""
+        question = check_question(question)
+        index = self.index
+        self.warm()
+        t0 = time.perf_counter()
+        found = retrieve(index, question, self.encoder, k=max(k, 1), mode=mode)
+        # the reader compares sentences with the question whatever the retrieval mode
+        vector = found.query_vector if found.query_vector is not None else self.encoder.encode([question])[0]
+        t1 = time.perf_counter()
+        answer = extract(
+            question,
+            found.hits,
+            index.chunks,
+            index.sentences,
+            self.doc_text,
+            self.doc_path,
+            encoder=self.encoder,
+            query_vector=vector,
+        )
+        t2 = time.perf_counter()
+        answer.passages = answer.passages[:k]
+        answer.timings_ms = {
+            "retrieve": round((t1 - t0) * 1000, 2),
+            "answer": round((t2 - t1) * 1000, 2),
+            "total": round((t2 - t0) * 1000, 2),
+        }
+        return answer

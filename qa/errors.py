@@ -1,0 +1,25 @@
+"""Errors the library raises; only the CLI turns them into messages and exit codes."""
+
+
+class QAError(Exception):
+    """Base class: a problem the user can fix, described in one line."""
+
+
+class CorpusError(QAError):
+    """The corpus folder is missing, empty, or has nothing readable."""
+
+
+class IndexError_(QAError):
+    """The index directory is missing, damaged, or built differently from what was asked."""
+
+
+class IndexBusyError(QAError):
+    """Another process holds the index lock for longer than we were willing to wait."""
+
+
+class ModelError(QAError):
+    """The embedding model could not be loaded."""
+
+
+class QuestionError(QAError):
+    """The question is empty or unusable."""
