@@ -227,10 +227,11 @@ def extract(
     text = doc_text(best.doc)
     citation = Citation(doc_path(best.doc), line_of(text, best.start), line_of(text, best.end - 1), normalise(raw))
     abstained = confidence < cal["threshold"]
+    best_citation = citation
     phrase = raw[ps:pe]
     # the highlight is located in the normalised quote, which is what users see
     quote_start = len(normalise(raw[:ps] + "x")) - 1 if ps else 0
     highlight = (quote_start, quote_start + len(normalise(phrase)))
     if abstained:
-        return Answer(question, "", True, round(confidence, 4), [], passages)
-    return Answer(question, normalise(phrase), False, round(confidence, 4), [citation], passages, highlight=highlight)
+        return Answer(question, "", True, round(confidence, 4), [], passages, best=best_citation)
+    return Answer(question, normalise(phrase), False, round(confidence, 4), [citation], passages, highlight=highlight, best=best_citation)

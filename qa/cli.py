@@ -196,6 +196,48 @@ def sources(
         show_sources(console, docs)
 
 
+@app.command("eval")
+def eval_(
+    questions: Annotated[str, typer.Option("--questions", help="JSON-lines question file.")] = "eval/questions.jsonl",
+    corpus: Corpus = DEFAULTS["corpus"],
+    index_dir: IndexDir = DEFAULTS["index_dir"],
+    model: Model = DEFAULTS["model"],
+    k: K = DEFAULTS["k"],
+    mode: ModeOpt = DEFAULTS["mode"],
+    compare: Annotated[bool, typer.Option("--compare", help="Run dense, bm25 and hybrid side by side.")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
+    failures: Annotated[int, typer.Option("--failures", min=0, help="How many failed questions to list.")] = 20,
+    chunk_words: ChunkWords = DEFAULTS["chunk_words"],
+    json_out: Json = False,
+) -> None:
+    """Answer a question file and report retrieval, answer and abstention metrics."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .evaluate import load_questions, run_eval, timed_build
+    from .render import show_eval
+
+    _check_mode(mode)
+    with user_errors():
+        qs = load_questions(questions)[:limit]
+        assistant = _assistant(corpus, index_dir, model, chunk_words, DEFAULTS["max_file_mb"])
+        bar = _Progress("rebuilding index")
+        try:
+            build_s = timed_build(assistant, progress=bar)
+        finally:
+            bar.close()
+        runs = []
+        modes = ["dense", "bm25", "hybrid"] if compare else [mode]
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True) as progress:
+            for m in modes:
+                task = progress.add_task(f"eval {m}", total=len(qs))
+                runs.append(run_eval(assistant, qs, k=k, mode=m, progress=lambda: progress.advance(task), build_seconds=build_s))
+    if json_out:
+        payload = runs[0] if len(runs) == 1 else {"runs": runs}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    else:
+        show_eval(console, [r["summary"] for r in runs], runs[-1]["results"], failures=failures)
+
+
 @app.command()
 def repl(
     corpus: Corpus = DEFAULTS["corpus"],

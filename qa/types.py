@@ -68,5 +68,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
-    # Offsets of the answer phrase inside the first citation's quote, for highlighting.
+    # Not part of the JSON contract: where the phrase sits in the quote (for highlighting),
+    # and the sentence the reader picked even when it then abstained (for evaluation).
     highlight: tuple[int, int] | None = None
+    best: Citation | None = None
