@@ -15,7 +15,7 @@ from typing import Callable
 
 from .answer import extract
 from .chunk import ChunkSettings
-from .corpus import DEFAULT_MAX_FILE_MB, decode
+from .corpus import DEFAULT_MAX_FILE_MB, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
 from .errors import IndexError_, QuestionError
 from .retrieve import Mode, retrieve
@@ -109,7 +109,8 @@ class Assistant:
     # ------------------------------------------------------------ reading
 
     def doc_text(self, doc: int) -> str:
-        """The decoded text of an indexed release, verified against the hash it was indexed with."""
+        """An indexed release as shown and quoted: the file's text with navigation and markup
+        blanked exactly as when it was indexed (same offsets, same lines), verified by hash."""
         text = self._texts.get(doc)
         if text is None:
             entry = self.index.docs[doc]
@@ -120,7 +121,7 @@ class Assistant:
                 raise IndexError_(f"{path} cannot be read ({exc.strerror}): the index is stale, run `qa index`") from None
             if hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 raise IndexError_(f"{path} changed since the index was built: run `qa index`")
-            text, _ = decode(data)
+            text, _ = clean(decode(data)[0], set(self.index.manifest.get("boilerplate", ())), join_wraps=False)
             self._texts[doc] = text
         return text
 

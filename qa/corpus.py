@@ -39,6 +39,7 @@ class ReadReport:
     """What ``read_corpus`` did not index, so the CLI can warn about each file by name."""
 
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    boilerplate: set[str] = field(default_factory=set)  # recorded so answers can be cleaned alike
     ignored: int = 0  # files that are not text releases (other suffixes, hidden)
 
 
@@ -125,7 +126,7 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def clean(text: str, boilerplate: set[str] = frozenset(), min_run: int = 3) -> tuple[str, str]:
+def clean(text: str, boilerplate: set[str] = frozenset(), min_run: int = 3, join_wraps: bool = True) -> tuple[str, str]:
     """Return (clean text of the same length, title).
 
     Runs of at least ``min_run`` boilerplate lines are blanked (a single repeated line
@@ -173,6 +174,8 @@ def clean(text: str, boilerplate: set[str] = frozenset(), min_run: int = 3) -> t
     title_line = _title_line(cleaned, spans)
     title = cleaned[spans[title_line][0]:spans[title_line][1]].strip() if title_line is not None else ""
 
+    if not join_wraps:  # the display form: blanked like the index, lines as on disk
+        return cleaned, title
     # 3. join soft wraps
     lengths = [len(cleaned[s:e].rstrip()) for s, e in spans if len(cleaned[s:e].strip()) >= 30]
     width = statistics.median(lengths) if lengths else 70
@@ -242,6 +245,7 @@ def read_corpus(
         what = "no readable .txt or .md releases" if files or ignored else "no releases"
         raise CorpusError(f"{what} in corpus folder {root}")
     boiler = boilerplate_lines([t for _, t, _, _ in raw])
+    report.boilerplate = boiler
     docs = []
     for rel, text, sha, encoding in raw:
         cleaned, title = clean(text, boiler)

@@ -440,6 +440,7 @@ def _manifest(corpus: Path, docs: list[Document], chunked, report: ReadReport, f
         "chunking": settings.chunking.as_dict(),
         "max_file_mb": settings.max_file_mb,
         "faiss": describe_faiss(faiss_index),
+        "boilerplate": sorted(report.boilerplate),
         "counts": {"docs": len(docs), "chunks": int(len(chunked.chunks)), "sentences": int(len(chunked.sentences))},
         "files": {**names, "sizes": sizes},
         "docs": [
