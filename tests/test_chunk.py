@@ -40,7 +40,7 @@ def test_chunk_offsets_point_into_the_original_file():
     docs, _ = read_corpus(CORPUS)
     chunked = chunk_corpus(docs, ChunkSettings(words=60))
     for d, s, e in chunked.chunks.tolist():
-        original = docs[d].text[s:e].split()
+        original = docs[d].text[s:e]
         cleaned = docs[d].clean[s:e].split()
         # every word of the chunk is a word of the file at the same place, or blanked markup
         assert all(w in original for w in cleaned)
