@@ -164,7 +164,7 @@ def index(
         if json_out:
             sys.stdout.write(json.dumps({"rebuilt": False}) + "\n")
         else:
-            console.print(f"index in {index_dir} is up to date")
+            console.print(f"index in {index_dir} is up to date", soft_wrap=True, highlight=False)
         return
     for path, reason in report.skipped:
         err.print(f"[yellow]warning:[/yellow] skipped {path}: {reason}", highlight=False)
@@ -174,7 +174,7 @@ def index(
                 "skipped": [{"file": p, "reason": r} for p, r in report.skipped], "ignored": report.ignored}
         sys.stdout.write(json.dumps(data) + "\n")
     else:
-        console.print(_summary(report), highlight=False)
+        console.print(_summary(report), highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -1,0 +1,199 @@
+"""The library end to end with a fake encoder: build, manifest, ask, citations, rebuilds, REPL, CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from qa import cli, repl
+from qa.api import Assistant
+from qa.chunk import ChunkSettings
+
+from .conftest import FakeEncoder
+
+QUESTIONS = [
+    "How many trafficking cases were reported between 2011 and 2012?",
+    "Which cantons signed cooperation agreements?",
+    "Who is the IOM Chief of Mission in Ecuador?",
+    "When was the Commission formed?",
+    "Which countries attended the tri-national meeting?",
+    "What will the programme identify?",
+]
+
+
+def cited_lines(citation) -> str:
+    lines = Path(citation.file).read_text(encoding="utf-8").splitlines()
+    return " ".join(" ".join(lines[citation.start_line - 1 : citation.end_line]).split())
+
+
+def words_in_order(text: str, lines: str) -> bool:
+    """Every word of ``text`` occurs in ``lines``, in order (blanked markup may sit between)."""
+    pos = 0
+    for word in text.split():
+        pos = lines.find(word, pos)
+        if pos < 0:
+            return False
+        pos += len(word)
+    return True
+
+
+def test_manifest_describes_the_build(assistant, corpus_copy):
+    manifest = json.loads((assistant.index_dir / "manifest.json").read_text())
+    assert manifest["model"] == "fake-bow-64" and manifest["dim"] == 64
+    assert manifest["chunking"] == ChunkSettings().as_dict()
+    assert manifest["faiss"]["type"] == "FlatIP"
+    hashes = {d["path"]: d["sha256"] for d in manifest["docs"]}
+    assert hashes == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus_copy.iterdir()}
+    assert sum(d["chunks"] for d in manifest["docs"]) == manifest["counts"]["chunks"]
+
+
+def test_index_directory_holds_no_pickles(assistant):
+    files = [p for p in assistant.index_dir.rglob("*") if p.is_file()]
+    assert not [p for p in files if p.suffix in {".pkl", ".pickle", ".joblib"}]
+    for npy in (p for p in files if p.suffix == ".npy"):
+        np.load(npy, allow_pickle=False)  # raises if any array needs pickle
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_answer_and_quote_is_verbatim_in_the_cited_lines(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.passages, "passages are shown even when abstaining"
+    for passage in answer.passages:
+        assert words_in_order(passage.text, cited_lines(passage))
+    if answer.abstained:
+        assert answer.answer == "" and answer.citations == []
+        return
+    cite = answer.citations[0]
+    assert cite.file.startswith(str(assistant.corpus))
+    assert 1 <= cite.start_line <= cite.end_line
+    assert words_in_order(cite.quote, cited_lines(cite))
+    assert answer.answer and " ".join(answer.answer.split()) in cited_lines(cite)
+
+
+def test_passages_are_ranked_and_bounded_by_k(assistant):
+    answer = assistant.ask(QUESTIONS[0], k=3)
+    assert len(answer.passages) == 3
+    scores = [p.score for p in answer.passages]
+    assert scores == sorted(scores, reverse=True)
+    assert set(answer.timings_ms) == {"retrieve", "answer", "total"}
+
+
+def test_a_changed_release_is_noticed_and_only_its_chunks_are_reembedded(assistant, corpus_copy, fake_encoder):
+    assert assistant.why_rebuild() is None
+    target = corpus_copy / "002_e94c97eefc7796c6.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nThe helpline number is 1800-TRATA.\n", encoding="utf-8")
+    assert assistant.why_rebuild() == "002_e94c97eefc7796c6.txt changed"
+    reasons = []
+    before = fake_encoder.encoded
+    assistant.ensure_index(on_rebuild=reasons.append)
+    assert reasons == ["002_e94c97eefc7796c6.txt changed"]
+    manifest = assistant.index.manifest
+    assert 0 < fake_encoder.encoded - before <= next(d["chunks"] for d in manifest["docs"] if d["path"].startswith("002"))
+    assert assistant.why_rebuild() is None
+    assert "1800-TRATA" in " ".join(p.text for p in assistant.ask("What is the helpline number?", k=5).passages)
+
+
+def test_a_touched_but_identical_file_is_not_stale(assistant, corpus_copy):
+    import os
+
+    path = corpus_copy / "000_ecb5d314c7355d2f.txt"
+    os.utime(path, ns=(1, 1))
+    assert assistant.why_rebuild() is None
+
+
+def test_another_model_or_chunking_never_mixes_vectors(assistant, corpus_copy):
+    other = Assistant(corpus=corpus_copy, index_dir=assistant.index_dir, model="fake-32", encoder=FakeEncoder(dim=32))
+    assert "built with model 'fake-bow-64'" in other.why_rebuild()
+    other.ensure_index()
+    assert other.index.manifest["dim"] == 32 and other.index.faiss_index.d == 32
+    resized = Assistant(corpus=corpus_copy, index_dir=assistant.index_dir, model="fake-32", encoder=FakeEncoder(dim=32), chunking=ChunkSettings(words=40))
+    assert resized.why_rebuild() == "it was built with other chunking settings"
+
+
+def test_added_and_removed_releases_are_noticed(assistant, corpus_copy):
+    (corpus_copy / "nested").mkdir()
+    (corpus_copy / "nested" / "new.txt").write_text("A new release about shelters in Loja.\n", encoding="utf-8")
+    assert assistant.why_rebuild() == "releases were added or removed"
+    assistant.ensure_index()
+    assert "nested/new.txt" in [d["path"] for d in assistant.sources()]
+
+
+# ---------------------------------------------------------------- REPL
+
+def run_repl(assistant, lines, **kw):
+    out, err = io.StringIO(), io.StringIO()
+    status = repl.run(assistant, Console(file=out, width=200), Console(file=err, width=200), lines=iter(lines), **kw)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_repl_commands(assistant):
+    status, out, err = run_repl(assistant, [":help", ":k 2", ":sources", ":mode bm25", ":k zero", ":nope", QUESTIONS[0], ":quit", "never read"])
+    assert status == 0
+    assert ":sources" in out and "k = 2" in out and "mode = bm25" in out
+    assert "5 indexed releases" in out and "000_ecb5d314c7355d2f.txt" in out
+    assert "usage: :k N" in err and "unknown command :nope" in err
+
+
+def test_repl_json_toggle_prints_one_object_per_question(assistant):
+    status, out, _ = run_repl(assistant, [":json", QUESTIONS[0], QUESTIONS[1]])
+    objects = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert status == 0 and [o["question"] for o in objects] == QUESTIONS[:2]
+
+
+def test_repl_reports_errors_and_keeps_going(assistant):
+    status, out, err = run_repl(assistant, ["\x00\x01", QUESTIONS[0]])
+    assert status == 0 and "the question is empty" in err and "passages" in out
+
+
+# ---------------------------------------------------------------- CLI
+
+@pytest.fixture
+def cli_fake(monkeypatch):
+    """The CLI with the fake encoder injected where it builds its Assistant."""
+
+    def make(corpus, index_dir, model, chunk_words, max_file_mb):
+        return Assistant(corpus=corpus, index_dir=index_dir, model="fake-bow-64", encoder=FakeEncoder(), chunking=ChunkSettings(words=chunk_words), max_file_mb=max_file_mb)
+
+    monkeypatch.setattr(cli, "_assistant", make)
+    return CliRunner()
+
+
+def test_cli_ask_json_contract(cli_fake, corpus_copy, tmp_path):
+    result = cli_fake.invoke(cli.app, ["ask", QUESTIONS[0], "--json", "--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i"), "--k", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == ["question", "answer", "abstained", "confidence", "citations", "passages", "timings_ms"]
+    assert len(data["passages"]) == 2
+    assert set(data["passages"][0]) == {"file", "start_line", "end_line", "score", "text"}
+
+
+def test_cli_index_prints_a_summary(cli_fake, corpus_copy, tmp_path):
+    result = cli_fake.invoke(cli.app, ["index", "--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")])
+    assert result.exit_code == 0
+    assert "indexed 5 releases" in result.stdout and "chunks" in result.stdout
+    again = cli_fake.invoke(cli.app, ["index", "--if-stale", "--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")])
+    assert "up to date" in again.stdout
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\t\n"])
+def test_cli_empty_question_is_a_clean_error(cli_fake, corpus_copy, tmp_path, question):
+    result = cli_fake.invoke(cli.app, ["ask", question, "--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")])
+    assert result.exit_code == 1
+    assert "error: the question is empty" in result.output and "Traceback" not in result.output
+
+
+def test_cli_missing_corpus_is_a_clean_error(cli_fake, tmp_path):
+    result = cli_fake.invoke(cli.app, ["ask", "anything", "--corpus", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "i")])
+    assert result.exit_code == 1 and "corpus folder not found" in result.output
+
+
+def test_cli_bad_mode_is_rejected(cli_fake, corpus_copy, tmp_path):
+    result = cli_fake.invoke(cli.app, ["ask", "x", "--mode", "fuzzy", "--corpus", str(corpus_copy)])
+    assert result.exit_code == 2 and "--mode must be dense, bm25 or hybrid" in result.output
