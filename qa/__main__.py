@@ -1,0 +1,5 @@
+"""`python -m qa` runs the CLI."""
+
+from .cli import main
+
+main()
