@@ -133,8 +133,10 @@ class Assistant:
         """Load the model and the tagger now, so the first answer is not the slow one."""
         from .answer import load_tagger
 
-        _ = self.encoder.dim
-        load_tagger()
+        if not getattr(self, "_warm", False):
+            self.encoder.encode(["warm up"])  # the first forward pass pays one-off set-up costs
+            load_tagger()("Warm up.")
+            self._warm = True
 
     def ask(self, question: str, k: int = 5, mode: Mode = "hybrid") -> Answer:
         """Answer one question from the loaded index (call ``ensure_index`` first to rebuild)."""
