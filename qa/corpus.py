@@ -7,10 +7,12 @@ every offset found in it is an offset into the file as decoded from disk.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import math
 import os
 import re
+import stat
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,10 +46,12 @@ class ReadReport:
 
 
 def list_release_files(root: Path) -> tuple[list[Path], int]:
-    """Release files under ``root``, sorted; nested folders are walked, hidden ones are not.
+    """Release files under ``root``, sorted; returns them and how many others were ignored.
 
-    Symlinked files are read (they are the user's choice); symlinked folders are not
-    followed, which rules out cycles. Returns the files and how many others were ignored.
+    The policy: files named ``*.txt`` or ``*.md`` (any case) are releases; nested folders
+    are walked; hidden files and folders (a leading dot) are not; symlinked files are read
+    (they are the user's choice) while symlinked folders are not followed, which rules out
+    cycles and trees outside the corpus. Other files are ignored without a warning.
     """
     files: list[Path] = []
     ignored = 0
@@ -63,27 +67,70 @@ def list_release_files(root: Path) -> tuple[list[Path], int]:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 when they are, else let charset-normalizer detect the encoding.
+    """Decode a release; returns (text, encoding). Raises ``ValueError`` for binary data.
 
-    Raises ``ValueError`` for data that is not text (binary files).
+    1. A byte-order mark decides: UTF-8, UTF-32 or UTF-16 (little or big endian).
+    2. Valid UTF-8 is UTF-8.
+    3. UTF-8 with a few invalid bytes (fewer than its valid multi-byte characters) stays
+       UTF-8, each invalid byte becoming U+FFFD: re-guessing would garble every accent.
+    4. Anything else is detected by charset-normalizer. UTF-16/32 without a BOM is only
+       considered when the data has NUL bytes (it cannot be told apart otherwise), and
+       Windows-1252 wins when charset-normalizer rates it as coherent as its own pick and
+       at most slightly messier: on a short text the Latin code pages differ in a few
+       letters it cannot weigh, and cp1252 (a superset of Latin-1's letters) is what
+       English and Spanish releases are written in when they are not UTF-8.
+
+    Text in which control characters are common is binary, whatever it decoded as.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if not (data.startswith((b"\xff\xfe", b"\xfe\xff"))) and b"\x00" in data[:8192]:
+    text, encoding = _decode(data)
+    if _looks_binary(text):
         raise ValueError("binary file")
+    return text, encoding
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: FF FE 00 00 starts with FF FE
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_PREFERRED = "cp1252"
+_PREFERRED_SLACK = 0.1  # how much messier (charset-normalizer's chaos, 0..1) cp1252 may be
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), encoding
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for c in lenient if ord(c) > 127 and c != "\ufffd")
+    if good > bad:
+        return lenient, "utf-8"
+
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("not text in any encoding we can detect")
-    text = str(best)
-    if _looks_binary(text):
-        raise ValueError("binary file")
-    return text, best.encoding
+    matches = [
+        m for m in from_bytes(data)
+        if b"\x00" in data or not m.encoding.startswith(("utf_16", "utf_32"))
+    ]
+    if not matches:
+        raise ValueError("binary file or unknown encoding")
+    best = matches[0]
+    if best.encoding != _PREFERRED:
+        western = from_bytes(data, cp_isolation=[_PREFERRED]).best()
+        if (
+            western is not None
+            and western.coherence >= best.coherence
+            and western.chaos <= best.chaos + _PREFERRED_SLACK
+        ):
+            best = western
+    return str(best), best.encoding
 
 
 def _looks_binary(text: str) -> bool:
@@ -213,19 +260,28 @@ def read_corpus(
 ) -> tuple[list[Document], ReadReport]:
     """Read, decode and clean every release under ``root``.
 
-    Files that cannot be read are skipped and reported, never fatal; a missing folder
-    or a folder with nothing readable is a ``CorpusError``.
+    Which files count is ``list_release_files``'s policy. Files that cannot be used are
+    skipped and reported with the reason, never fatal: empty, not a regular file (a FIFO
+    or a device would block or never end), larger than ``max_file_mb`` (checked before
+    reading), unreadable, binary, or without a single letter or digit. A missing folder,
+    or one with nothing usable, is a ``CorpusError``.
     """
     root = Path(root)
-    if not root.is_dir():
+    if not root.exists():
         raise CorpusError(f"corpus folder not found: {root} (pass --corpus DIR)")
+    if not root.is_dir():
+        raise CorpusError(f"corpus {root} is not a folder (pass --corpus DIR)")
     files, ignored = list_release_files(root)
     report = ReadReport(ignored=ignored)
     raw: list[tuple[str, str, str, str]] = []  # rel, text, sha, encoding
     for path in files:
         rel = path.relative_to(root).as_posix()
         try:
-            size = path.stat().st_size
+            st = path.stat()
+            size = st.st_size
+            if not stat.S_ISREG(st.st_mode):
+                report.skipped.append((rel, "not a regular file"))
+                continue
             if size == 0:
                 report.skipped.append((rel, "empty file"))
                 continue
@@ -242,8 +298,11 @@ def read_corpus(
             continue
         raw.append((rel, text, hashlib.sha256(data).hexdigest(), encoding))
     if not raw:
-        what = "no readable .txt or .md releases" if files or ignored else "no releases"
-        raise CorpusError(f"{what} in corpus folder {root}")
+        if not files:
+            raise CorpusError(f"no .txt or .md releases in corpus folder {root}")
+        why = "; ".join(f"{rel}: {reason}" for rel, reason in report.skipped[:3])
+        more = f"; and {len(report.skipped) - 3} more" if len(report.skipped) > 3 else ""
+        raise CorpusError(f"no readable releases in corpus folder {root} ({why}{more})")
     boiler = boilerplate_lines([t for _, t, _, _ in raw])
     report.boilerplate = boiler
     docs = []
