@@ -15,11 +15,13 @@ from typing import Callable
 
 from .answer import extract
 from .chunk import ChunkSettings
-from .corpus import DEFAULT_MAX_FILE_MB, clean, decode
+from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
 from .errors import IndexError_, QuestionError
 from .retrieve import Mode, retrieve
-from .store import BuildReport, BuildSettings, Index, build_index, check_encoder, load_index, read_manifest, stale_reason
+from .store import (
+    BuildReport, BuildSettings, Index, build_index, check_encoder, check_index_dir, load_index, read_manifest, stale_reason,
+)
 from .types import Answer
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut: nothing past this helps retrieval or reading
@@ -87,6 +89,8 @@ class Assistant:
 
     def ensure_index(self, on_rebuild: Callable[[str], None] | None = None, progress=None) -> Index:
         """The loaded index, rebuilt first when missing, damaged, stale or built differently."""
+        check_corpus_folder(self.corpus)  # answers quote the releases: no folder, no answers
+        check_index_dir(self.index_dir)
         reason = self.why_rebuild()
         if reason is not None:
             if on_rebuild:

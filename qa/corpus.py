@@ -255,6 +255,16 @@ def _title_line(cleaned: str, spans: list[tuple[int, int]]) -> int | None:
     return None
 
 
+def check_corpus_folder(root: Path | str) -> Path:
+    """``root`` as a Path if it is a folder, else the ``CorpusError`` that says what is wrong."""
+    root = Path(root)
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root} (pass --corpus DIR)")
+    if not root.is_dir():
+        raise CorpusError(f"corpus {root} is not a folder (pass --corpus DIR)")
+    return root
+
+
 def read_corpus(
     root: Path | str, max_file_mb: float = DEFAULT_MAX_FILE_MB
 ) -> tuple[list[Document], ReadReport]:
@@ -266,11 +276,7 @@ def read_corpus(
     reading), unreadable, binary, or without a single letter or digit. A missing folder,
     or one with nothing usable, is a ``CorpusError``.
     """
-    root = Path(root)
-    if not root.exists():
-        raise CorpusError(f"corpus folder not found: {root} (pass --corpus DIR)")
-    if not root.is_dir():
-        raise CorpusError(f"corpus {root} is not a folder (pass --corpus DIR)")
+    root = check_corpus_folder(root)
     files, ignored = list_release_files(root)
     report = ReadReport(ignored=ignored)
     raw: list[tuple[str, str, str, str]] = []  # rel, text, sha, encoding

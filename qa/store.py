@@ -206,6 +206,14 @@ def stale_reason(manifest: dict, corpus: Path, settings: BuildSettings) -> str |
 
 # ---------------------------------------------------------------- load
 
+def check_index_dir(root: Path | str) -> Path:
+    """``root`` as a Path unless something other than a folder is in the way."""
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise IndexError_(f"cannot write the index in {root}: it is not a folder (pass --index-dir DIR)")
+    return root
+
+
 def read_manifest(root: Path) -> dict:
     """The manifest of the index in ``root``, checked; ``IndexError_`` if absent or damaged."""
     path = root / MANIFEST
@@ -470,7 +478,7 @@ def build_index(
     With ``only_if_stale`` the build is skipped (None) when, once the lock is held, the
     index turns out fresh: the usual case when two processes asked for the same rebuild.
     """
-    corpus, root = Path(corpus), Path(root)
+    corpus, root = Path(corpus), check_index_dir(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
         lock = _lock(root, lock_timeout)
