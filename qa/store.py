@@ -194,13 +194,8 @@ def stale_reason(manifest: dict, corpus: Path, settings: BuildSettings) -> str |
         entry = known[rel]
         if entry["size"] != size:
             return f"{rel} changed"
-        if entry["mtime_ns"] != mtime:
-            try:
-                digest = hashlib.sha256((corpus / rel).read_bytes()).hexdigest()
-            except OSError:
-                return f"{rel} cannot be read"
-            if digest != entry["sha256"]:
-                return f"{rel} changed"
+        if entry["mtime_ns"] != mtime and _sha_or_empty(corpus / rel) != entry["sha256"]:
+            return f"{rel} changed"
     return None
 
 
@@ -569,8 +564,9 @@ def _build(corpus: Path, root: Path, encoder: Encoder, settings: BuildSettings, 
 
 
 def _sha_or_empty(path: Path) -> str:
+    """SHA-256 of a regular file; "" for anything else (a FIFO would block) or unreadable."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return _sha256_file(path) if stat.S_ISREG(path.stat().st_mode) else ""
     except OSError:
         return ""
 
