@@ -196,6 +196,23 @@ def test_damaged_index_file_is_a_clear_error_then_a_rebuild_answers(work, built,
         assert report.encoded == report.chunks
 
 
+@pytest.mark.parametrize("how", ["deleted", "garbage", "a-folder"])
+def test_the_lock_file_holds_no_data_so_damaging_it_changes_nothing(work, built, how):
+    lock = work / "index" / ".lock"
+    lock.unlink(missing_ok=True)
+    if how == "garbage":
+        lock.write_bytes(b"\x00garbage" * 100)
+    elif how == "a-folder":  # cannot be locked at all: a clear error, the index still answers
+        lock.mkdir()
+        with pytest.raises(IndexError_, match=rf"^cannot write the index in {work / 'index'}: "):
+            make_assistant(work).build()
+        assert_previous_index_answers(work, built)
+        return
+    assert_previous_index_answers(work, built)
+    make_assistant(work).build()
+    assert_previous_index_answers(work, built)
+
+
 def test_a_damaged_index_without_a_corpus_is_a_clear_error(work, runner):
     damage(data_file(work / "index", "chunks"), "one-byte-flipped")
     shutil.rmtree(work / "corpus")
