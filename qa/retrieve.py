@@ -20,7 +20,7 @@ from .types import Hit
 Mode = Literal["dense", "bm25", "hybrid"]
 MODES: tuple[str, ...] = ("dense", "bm25", "hybrid")
 CANDIDATES = 50  # per retriever, before fusion
-DENSE_WEIGHT = 0.5
+DENSE_WEIGHT = 0.65
 
 
 @dataclass
