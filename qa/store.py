@@ -52,7 +52,7 @@ LOCK = ".lock"
 APPROX_THRESHOLD = 50_000  # above this many vectors an IVF index replaces exact search
 REBUILD_HINT = "run `qa index` to rebuild it"
 PROBE_TEXT = "qa probe: the International Organization for Migration reported 187 cases in 2012."
-PROBE_MIN_COSINE = 0.9999  # same model, other hardware: ~1e-6 apart; another model: far below
+PROBE_MIN_COSINE = 0.999  # one model on other hardware or in bf16: <= 1e-4 apart; another: far below
 
 
 @dataclass
