@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from rich.console import Console
+from rich.markup import escape
 
 from .api import Assistant
 from .errors import QAError
@@ -104,14 +105,14 @@ def run(
                 as_json = not as_json
                 console.print(f"json = {'on' if as_json else 'off'}")
             else:
-                err.print(f"unknown command :{cmd} (type :help)")
+                err.print(f"unknown command :{escape(cmd)} (type :help)", highlight=False)
             continue
         try:
             if prepare:
                 prepare()
             answer = assistant.ask(line, k=k, mode=mode)
         except QAError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
             continue
         except KeyboardInterrupt:
             err.print("cancelled")
