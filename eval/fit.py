@@ -64,6 +64,36 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 25,
     return coef, bias
 
 
+def fit_softmax(X: np.ndarray, y: np.ndarray, groups: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, float]:
+    """Listwise ranking: a softmax over each group's rows, target proportional to y (soft labels)."""
+    from scipy.optimize import minimize
+
+    mu, sd = X.mean(0), X.std(0)
+    sd[sd < 1e-9] = 1.0
+    Z = (X - mu) / sd
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    tot = np.add.reduceat(y, starts)
+    keep_g = tot > 0
+    t = y / np.repeat(np.where(tot > 0, tot, 1.0), np.diff(np.r_[starts, len(y)]))
+    gid = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(y)]))
+    row_keep = keep_g[gid]
+
+    def loss(w):
+        s = Z @ w
+        m = np.maximum.reduceat(s, starts)
+        e = np.exp(s - m[gid])
+        den = np.add.reduceat(e, starts)
+        p = e / den[gid]
+        lse = m + np.log(den)
+        L = float(np.sum((t * (lse[gid] - s))[row_keep])) + 0.5 * l2 * float(w @ w)
+        g = Z[row_keep].T @ (p - t)[row_keep] + l2 * w
+        return L, g
+
+    res = minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    coef = res.x / sd
+    return coef, -float((res.x * mu / sd).sum())
+
+
 def article(source: str) -> str:
     return source.rsplit("_", 1)[0]
 
@@ -111,9 +141,11 @@ class Data:
         for q, vec in zip(self.questions, Q):
             found = retrieve(index, q.question, a.encoder, k=5, mode=args.mode, query_vector=vec)
             hits = found.hits
-            cands = A.candidate_sentences(hits, index.chunks, index.sentences)
+            cands = A.candidate_sentences(hits, index.chunks, index.sentences, args.top_chunks)
             texts = [normalise(a.doc_text(c.doc)[c.start:c.end]) for c in cands]
             sims = SV[[c.row for c in cands]] @ vec if cands else np.zeros(0)
+            if args.no_sentence_dense:
+                sims = np.zeros(len(cands))
             firsts = A._first_sentence_rows(index.sentences, [c.row for c in cands])
             files = [Path(index.docs[c.doc]["path"]).name for c in cands]
             self.items.append((q, hits, cands, texts, sims, firsts, files))
@@ -197,6 +229,12 @@ def main() -> None:
     p.add_argument("--work", default="/tmp/fitwork")
     p.add_argument("--mode", default="hybrid")
     p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--sentence-model", choices=("softmax", "logistic"), default="softmax")
+    p.add_argument("--span-model", choices=("softmax", "logistic"), default="softmax")
+    p.add_argument("--no-sentence-dense", action="store_true", help="fit without the sentence vectors (cheaper reader)")
+    p.add_argument("--top-chunks", type=int, default=A.TOP_CHUNKS, help="chunks whose sentences are candidates")
+    p.add_argument("--parsed", type=int, default=A.PARSED, help="best sentences searched for the phrase")
+    p.add_argument("--l2", type=float, default=1.0)
     p.add_argument("--false-abstain", type=float, default=0.09)
     p.add_argument("--all", action="store_true", help="fit on all articles (the shipped weights) after reporting the split")
     p.add_argument("--write", action="store_true", help="write qa/calibration.json")
@@ -216,21 +254,26 @@ def main() -> None:
 
     def fit_all(idx: list[int]) -> dict:
         cal = json.loads(json.dumps(A.calibration()))
+        cal.update(top_chunks=args.top_chunks, parsed=args.parsed, sentence_vectors=not args.no_sentence_dense)
         # 1. sentence model
-        X, y = [], []
+        X, y, groups = [], [], []
         for i in idx:
             q, hits, cands, texts, sims, firsts, files = data.items[i]
             if not q.answerable or not cands:
                 continue
+            groups.extend([i] * len(cands))
             qi = A.analyse_question(q.question)
             idf = A.local_idf(qi, texts)
             X.extend(A.relative([A.sentence_features(qi, t, float(s), c, hits, idf, c.row in firsts)
                                  for c, t, s in zip(cands, texts, sims)]))
             y.extend(float(f in q.sources and contains_answer(t, q.answers)) for t, f in zip(texts, files))
-        w, b = fit_logistic(np.array(X), np.array(y), l2=1.0)
+        if args.sentence_model == "softmax":
+            w, b = fit_softmax(np.array(X), np.array(y), np.array(groups), l2=args.l2)
+        else:
+            w, b = fit_logistic(np.array(X), np.array(y), l2=1.0)
         cal["sentence"] = {"weights": dict(zip(A.SENTENCE_FEATURES, map(float, w))), "bias": float(b)}
         # 2. phrase model, on the candidate sentences that hold a gold answer
-        X, y = [], []
+        X, y, groups = [], [], []
         for i in idx:
             q, hits, cands, texts, sims, firsts, files = data.items[i]
             if not q.answerable:
@@ -244,7 +287,12 @@ def main() -> None:
                 for (s, e), row in zip(keys, rows):
                     X.append(row)
                     y.append(token_f1(doc[s:e].text, q.answers))
-        w, b = fit_logistic(np.array(X), np.array(y), l2=1.0)
+                    groups.append(len(groups) and (groups[-1] + (keys[0] == (s, e))) or 1)
+        if args.span_model == "softmax":
+            y2 = np.array(y) ** 2  # the target leans on the best spans
+            w, b = fit_softmax(np.array(X), y2, np.array(groups), l2=args.l2)
+        else:
+            w, b = fit_logistic(np.array(X), np.array(y), l2=1.0)
         cal["span"] = {"weights": dict(zip(A.SPAN_FEATURES, map(float, w))), "bias": float(b)}
         print(f"  span rows {len(y)}", file=sys.stderr)
         # how much the sentence score counts when choosing among the spans of the best sentences

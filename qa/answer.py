@@ -238,7 +238,9 @@ SPAN_FEATURES = (
     tuple(f"{q}x{c}" for q in QCLASSES for c in SPAN_CLASSES)
     + ("is_ent", "is_np", "is_sub", "is_num_token", "q_share", "q_any", "q_all", "log_dist", "no_anchor",
        "left_of_anchor", "log_len", "len1", "len_gt6", "len_gt12", "long_x_whyhow", "head_anchor", "head2_anchor",
-       "wh_noun_in", "wh_noun_next", "starts_prep", "has_comma", "starts_cue", "ent_partial", "ends_punct")
+       "wh_noun_in", "wh_noun_next", "starts_prep", "has_comma", "starts_cue", "ent_partial", "ends_punct",
+       "log_tree", "tree1", "tree2")
+    + tuple(f"dep_{d}_head_anchor" for d in DEPS)
     + tuple(f"dep_{d}" for d in DEPS)
     + tuple(f"pos_{p}" for p in POS)
     + tuple(f"{q}_len" for q in QCLASSES)
@@ -337,11 +339,36 @@ def span_features(q: QInfo, doc, s: int, e: int, info: dict, anchors: list[int])
         float(any(t.ent_iob_ == "I" for t in [doc[s]]) or (e < len(doc) and doc[e].ent_iob_ == "I")),
         float(e < len(doc) and doc[e].is_punct),
     ]
+    tree = min((_tree_distance(doc, root.i, a) for a in near), default=12)
+    feats += [math.log1p(tree), float(tree == 1), float(tree == 2)]
+    head_anchor = float(head.i != root.i and head.i in anchors)
+    feats += [float(root.dep_ == d) * head_anchor for d in DEPS]
     feats += [float(root.dep_ == d) for d in DEPS]
     feats += [float(root.pos_ == p) for p in POS]
     qlen = [0.0] * len(QCLASSES)
     qlen[QCLASSES.index(q.qclass)] = math.log(n)
     return feats + qlen
+
+
+def _chain(doc, i: int) -> list[int]:
+    """Token i and its ancestors up to the root, nearest first (cached on the doc)."""
+    chains = doc.user_data.setdefault("qa_chains", {})
+    if i not in chains:
+        out, tok = [i], doc[i]
+        while tok.head.i != tok.i and len(out) < 64:
+            tok = tok.head
+            out.append(tok.i)
+        chains[i] = out
+    return chains[i]
+
+
+def _tree_distance(doc, a: int, b: int) -> int:
+    """Edges between two tokens in the dependency tree (12 when in different sentences)."""
+    cb = {t: k for k, t in enumerate(_chain(doc, b))}
+    for k, t in enumerate(_chain(doc, a)):
+        if t in cb:
+            return k + cb[t]
+    return 12
 
 
 def anchors_of(q: QInfo, doc) -> list[int]:
@@ -447,6 +474,7 @@ def _models(key: int = 0):
         _linear(cal["confidence"], CONFIDENCE_FEATURES),
         float(cal.get("span_sentence_weight", 0.0)),
         float(cal["threshold"]),
+        int(cal.get("parsed", PARSED)),
     )
 
 
@@ -465,7 +493,7 @@ def read(
     table: Callable | None = None,
 ) -> dict:
     """The decision on already-gathered material (shared by ``extract`` and eval/fit.py)."""
-    (sw, sb), (pw, pb), (cw, cb), mix, threshold = _models()
+    (sw, sb), (pw, pb), (cw, cb), mix, threshold, parsed = _models()
     q = analyse_question(question)
     idf = local_idf(q, texts)
     feats = relative([sentence_features(q, t, float(sim), c, hits, idf, c.row in firsts) for c, t, sim in zip(cands, texts, sims)])
@@ -473,7 +501,7 @@ def read(
     for c, s in zip(cands, scores):
         c.score = s
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
-    picked = order[:PARSED]
+    picked = order[:parsed]
     docs = parse(picked)
     best = None  # (combined, sentence index, start_tok, end_tok, span score)
     all_spans: list[float] = []
@@ -517,12 +545,14 @@ def extract(
         d, s, e = (int(x) for x in chunks[hit.chunk])
         text = doc_text(d)
         passages.append(Passage(doc_path(d), line_of(text, s), line_of(text, max(s, e - 1)), round(hit.score, 4), normalise(text[s:e])))
-    cands = candidate_sentences(hits, chunks, sentences)
+    cal = calibration()
+    cands = candidate_sentences(hits, chunks, sentences, int(cal.get("top_chunks", TOP_CHUNKS)))
     if not cands:
         return Answer(question, "", True, 0.0, [], passages)
     raws = [doc_text(c.doc)[c.start:c.end] for c in cands]
     texts = [normalise(r) for r in raws]
-    if encoder is not None and query_vector is not None:
+    # sentence vectors cost ~4 ms a sentence and measured no better sentence choice: off by default
+    if cal.get("sentence_vectors") and encoder is not None and query_vector is not None:
         sims = encoder.encode(texts) @ query_vector
     else:
         sims = np.zeros(len(cands), dtype=np.float32)

@@ -20,7 +20,8 @@ from .types import Hit
 Mode = Literal["dense", "bm25", "hybrid"]
 MODES: tuple[str, ...] = ("dense", "bm25", "hybrid")
 CANDIDATES = 50  # per retriever, before fusion
-DENSE_WEIGHT = 0.65
+DENSE_WEIGHT = 0.7
+PER_FILE = 1  # at most this many chunks of one file among the hits (0: no limit)
 
 
 @dataclass
@@ -109,4 +110,18 @@ def retrieve(
         for i, d in dense.items()
     ]
     hits.sort(key=lambda h: -h.score)
+    if PER_FILE:
+        hits = _per_file(index, hits, PER_FILE)
     return Retrieval(hits[:k], vector)
+
+
+def _per_file(index: Index, hits: list[Hit], limit: int) -> list[Hit]:
+    """At most ``limit`` chunks of any one file, so the top k passages cover more releases."""
+    seen: dict[int, int] = {}
+    out = []
+    for h in hits:
+        d = int(index.chunks[h.chunk, 0])
+        if seen.get(d, 0) < limit:
+            seen[d] = seen.get(d, 0) + 1
+            out.append(h)
+    return out
