@@ -94,6 +94,15 @@ def fit_softmax(X: np.ndarray, y: np.ndarray, groups: np.ndarray, l2: float = 1.
     return coef, -float((res.x * mu / sd).sum())
 
 
+def choose_threshold(answerable_conf, false_abstain: float) -> float:
+    """The highest threshold that abstains on at most ``false_abstain`` of the answerable questions."""
+    conf = np.sort(np.asarray(answerable_conf, dtype=float))
+    if not len(conf):
+        return 0.5
+    k = int(np.floor(false_abstain * len(conf)))  # this many may fall below the threshold
+    return float(conf[k]) if k < len(conf) else float(conf[-1])
+
+
 def article(source: str) -> str:
     return source.rsplit("_", 1)[0]
 
@@ -324,7 +333,7 @@ def main() -> None:
         z = np.array(X) @ w + b
         conf = 1 / (1 + np.exp(-z))
         ans_conf = np.sort(conf[np.array(is_ans)])
-        cal["threshold"] = float(np.quantile(ans_conf, args.false_abstain)) if len(ans_conf) else 0.5
+        cal["threshold"] = choose_threshold(ans_conf, args.false_abstain)
         set_models(cal)
         return cal
 

@@ -103,7 +103,7 @@ _Q_RULES: list[tuple[str, re.Pattern]] = [
     ("how", re.compile(r"\bhow\b", re.I)),
     ("what", re.compile(r"\bwhat\b|\bwhich\b|\bname\b", re.I)),
 ]
-_WH_NOUN = re.compile(r"\b(?:what|which|whose)\s+(?:\w+\s+)?(?:of\s+)?([a-z]+)", re.I)
+_WH_NOUN = re.compile(r"\b(?:what|which|whose)\s+(?:(?:kind|kinds|type|types|sort|part|form|forms|name|group)\s+of\s+)?([a-z]+)", re.I)
 
 
 def question_class(question: str) -> str:
