@@ -120,13 +120,16 @@ class QInfo:
     terms: set[str]
     bigrams: set[tuple[str, str]]
     wh_noun: str | None
+    plural: bool = False  # "which countries ...": a list is likely
 
 
 def analyse_question(question: str) -> QInfo:
     words = stems(question)
     m = _WH_NOUN.search(question)
     wh_noun = _stem(m.group(1).lower()) if m and m.group(1).lower() not in _STOP else None
-    return QInfo(question, question_class(question), set(words), set(zip(words, words[1:])), wh_noun)
+    raw_noun = m.group(1).lower() if m else ""
+    plural = bool(wh_noun) and raw_noun.endswith("s") and not raw_noun.endswith("ss")
+    return QInfo(question, question_class(question), set(words), set(zip(words, words[1:])), wh_noun, plural)
 
 
 # ---------------------------------------------------------------- sentences
@@ -239,7 +242,7 @@ SPAN_FEATURES = (
     + ("is_ent", "is_np", "is_sub", "is_num_token", "q_share", "q_any", "q_all", "log_dist", "no_anchor",
        "left_of_anchor", "log_len", "len1", "len_gt6", "len_gt12", "long_x_whyhow", "head_anchor", "head2_anchor",
        "wh_noun_in", "wh_noun_next", "starts_prep", "has_comma", "starts_cue", "ent_partial", "ends_punct",
-       "log_tree", "tree1", "tree2")
+       "log_tree", "tree1", "tree2", "attribution", "has_conj", "plural_x_conj", "plural_x_len1")
     + tuple(f"dep_{d}_head_anchor" for d in DEPS)
     + tuple(f"dep_{d}" for d in DEPS)
     + tuple(f"pos_{p}" for p in POS)
@@ -341,6 +344,10 @@ def span_features(q: QInfo, doc, s: int, e: int, info: dict, anchors: list[int])
     ]
     tree = min((_tree_distance(doc, root.i, a) for a in near), default=12)
     feats += [math.log1p(tree), float(tree == 1), float(tree == 2)]
+    has_conj = any(t.dep_ == "conj" for t in span)
+    plural = bool(q.plural)
+    feats += [float(span[0].lower_ == "according" or (s > 0 and doc[s - 1].lower_ == "according")),
+              float(has_conj), float(plural and has_conj), float(plural and n == 1)]
     head_anchor = float(head.i != root.i and head.i in anchors)
     feats += [float(root.dep_ == d) * head_anchor for d in DEPS]
     feats += [float(root.dep_ == d) for d in DEPS]
