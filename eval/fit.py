@@ -263,6 +263,7 @@ def main() -> None:
 
     def fit_all(idx: list[int]) -> dict:
         cal = json.loads(json.dumps(A.calibration()))
+        cal.pop("by_mode", None)
         cal.update(top_chunks=args.top_chunks, parsed=args.parsed, sentence_vectors=not args.no_sentence_dense)
         # 1. sentence model
         X, y, groups = [], [], []
@@ -349,6 +350,31 @@ def main() -> None:
     if args.all:
         cal = fit_all(list(range(len(data.questions))))
         print(json.dumps({"fit_all": {"all": metrics(data, run_reader(data, list(range(len(data.questions)))))}}, indent=1))
+    # confidence and threshold for the other retrieval modes, whose hit scores differ in scale
+    if not args.limit:
+        cal.setdefault("by_mode", {})
+        fit_on = list(range(len(data.questions))) if args.all else fit_idx
+        for mode in ("dense", "bm25"):
+            args.mode = mode
+            other = Data(args)
+            res = run_reader(other, fit_on)
+            X, y, is_ans = [], [], []
+            for r in res:
+                if r.get("conf_features") is None:
+                    continue
+                q = other.items[r["i"]][0]
+                X.append(r["conf_features"])
+                y.append(float(q.answerable and token_f1(r["answer"], q.answers) >= 0.5))
+                is_ans.append(q.answerable)
+            w, b = fit_logistic(np.array(X), np.array(y), l2=1.0)
+            conf = 1 / (1 + np.exp(-(np.array(X) @ w + b)))
+            cal["by_mode"][mode] = {
+                "confidence": {"weights": dict(zip(A.CONFIDENCE_FEATURES, map(float, w))), "bias": float(b)},
+                "threshold": choose_threshold(conf[np.array(is_ans)], args.false_abstain),
+            }
+            set_models(cal)
+            rep = [i for i in range(len(other.questions)) if i not in set(fit_on)] or fit_on
+            print(json.dumps({mode: metrics(other, run_reader(other, rep))}), file=sys.stderr)
     cal["note"] = ("Fitted by eval/fit.py on the squad2-dev development set (see its docstring to rerun); "
                    "threshold: at most %.0f%% of answerable fit questions abstained." % (100 * args.false_abstain))
     cal["fit"] = {"articles": sorted(fit_arts) if not args.all else "all", "split_report": report}

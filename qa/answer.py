@@ -473,16 +473,27 @@ def _linear(section: dict, names: tuple[str, ...]) -> tuple[np.ndarray, float]:
 
 
 @lru_cache(maxsize=4)
-def _models(key: int = 0):
+def _models(mode: str = "hybrid"):
+    """The fitted models; confidence and threshold per retrieval mode (their scores differ in scale)."""
     cal = calibration()
+    own = cal.get("by_mode", {}).get(mode, {})
     return (
         _linear(cal["sentence"], SENTENCE_FEATURES),
         _linear(cal["span"], SPAN_FEATURES),
-        _linear(cal["confidence"], CONFIDENCE_FEATURES),
+        _linear(own.get("confidence", cal["confidence"]), CONFIDENCE_FEATURES),
         float(cal.get("span_sentence_weight", 0.0)),
-        float(cal["threshold"]),
+        float(own.get("threshold", cal["threshold"])),
         int(cal.get("parsed", PARSED)),
     )
+
+
+def hits_mode(hits: list[Hit]) -> str:
+    """Which retriever produced ``hits``: dense hits carry no BM25 score, BM25 hits no cosine."""
+    if hits and all(h.dense == 0.0 for h in hits):
+        return "bm25"
+    if hits and all(h.bm25 == 0.0 for h in hits) and hits[0].score == hits[0].dense:
+        return "dense"
+    return "hybrid"
 
 
 def _first_sentence_rows(sentences: np.ndarray, rows: list[int]) -> set[int]:
@@ -500,7 +511,7 @@ def read(
     table: Callable | None = None,
 ) -> dict:
     """The decision on already-gathered material (shared by ``extract`` and eval/fit.py)."""
-    (sw, sb), (pw, pb), (cw, cb), mix, threshold, parsed = _models()
+    (sw, sb), (pw, pb), (cw, cb), mix, threshold, parsed = _models(hits_mode(hits))
     q = analyse_question(question)
     idf = local_idf(q, texts)
     feats = relative([sentence_features(q, t, float(sim), c, hits, idf, c.row in firsts) for c, t, sim in zip(cands, texts, sims)])
