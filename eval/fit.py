@@ -246,6 +246,7 @@ def main() -> None:
     p.add_argument("--l2", type=float, default=1.0)
     p.add_argument("--false-abstain", type=float, default=0.09)
     p.add_argument("--all", action="store_true", help="fit on all articles (the shipped weights) after reporting the split")
+    p.add_argument("--split-out", help="folder to write the half-fitted calibration.json and heldout.jsonl into")
     p.add_argument("--write", action="store_true", help="write qa/calibration.json")
     args = p.parse_args()
 
@@ -347,6 +348,15 @@ def main() -> None:
         "all": metrics(data, run_reader(data, list(range(len(data.questions))))),
     }
     print(json.dumps({"split_fit": report}, indent=1))
+    if args.split_out:  # the half-fitted weights and the held-out questions, for `QA_CALIBRATION=... qa eval`
+        out = Path(args.split_out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "calibration.json").write_text(json.dumps(cal, indent=1) + "\n")
+        with open(out / "heldout.jsonl", "w", encoding="utf-8") as fh:
+            for i in rep_idx:
+                q = data.questions[i]
+                fh.write(json.dumps({"id": q.id, "question": q.question, "answers": q.answers, "sources": q.sources}) + "\n")
+        print(f"wrote {out}/calibration.json and {out}/heldout.jsonl", file=sys.stderr)
     if args.all:
         cal = fit_all(list(range(len(data.questions))))
         print(json.dumps({"fit_all": {"all": metrics(data, run_reader(data, list(range(len(data.questions)))))}}, indent=1))
