@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -48,16 +49,13 @@ def show_answer(console: Console, answer: Answer, passages: bool = True) -> None
     subtitle = f"{answer.timings_ms.get('total', 0):.0f} ms"
     console.print(Panel(Group(*body), title=title, subtitle=subtitle, title_align="left", subtitle_align="right"))
     if passages and answer.passages:
-        table = Table(title="closest passages" if answer.abstained else "top passages", show_lines=False, expand=True)
-        table.add_column("#", justify="right", width=2)
-        table.add_column("score", justify="right", width=6)
-        table.add_column("source", style="cyan", no_wrap=True)
-        table.add_column("passage", ratio=1)
+        console.print(Text("closest passages" if answer.abstained else "top passages", style="bold"))
         for i, p in enumerate(answer.passages, 1):
             lines = f"{p.start_line}" if p.start_line == p.end_line else f"{p.start_line}-{p.end_line}"
-            text = p.text if len(p.text) <= 300 else p.text[:297] + "..."
-            table.add_row(str(i), f"{p.score:.3f}", escape(f"{p.file}:{lines}"), escape(text))
-        console.print(table)
+            text = p.text if len(p.text) <= 240 else p.text[:237] + "..."
+            head = Text.assemble((f"{i:>2}. ", "bold"), (f"{p.score:.3f}  ", "magenta"), (f"{p.file}:{lines}", "cyan"))
+            console.print(head)
+            console.print(Padding(Text(text, style="dim"), (0, 0, 0, 5)))
 
 
 def show_sources(console: Console, docs: list[dict]) -> None:
