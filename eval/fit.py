@@ -330,23 +330,24 @@ def main() -> None:
         cal["span_sentence_weight"] = best_mix[0]
         # 3. confidence, on the reader's actual answers
         set_models(cal)
-        res = run_reader(data, idx)
+        cal["confidence"], cal["threshold"] = fit_confidence(data, idx)
+        set_models(cal)
+        return cal
+
+    def fit_confidence(d, idx):
+        """Logistic "answer F1 >= 0.5" on the reader's answers; threshold for the abstention cap."""
         X, y, is_ans = [], [], []
-        for r in res:
+        for r in run_reader(d, idx):
             if r.get("conf_features") is None:
                 continue
-            q = data.items[r["i"]][0]
+            q = d.items[r["i"]][0]
             X.append(r["conf_features"])
             y.append(float(q.answerable and token_f1(r["answer"], q.answers) >= 0.5))
             is_ans.append(q.answerable)
         w, b = fit_logistic(np.array(X), np.array(y), l2=1.0)
-        cal["confidence"] = {"weights": dict(zip(A.CONFIDENCE_FEATURES, map(float, w))), "bias": float(b)}
-        z = np.array(X) @ w + b
-        conf = 1 / (1 + np.exp(-z))
-        ans_conf = np.sort(conf[np.array(is_ans)])
-        cal["threshold"] = choose_threshold(ans_conf, args.false_abstain)
-        set_models(cal)
-        return cal
+        conf = 1 / (1 + np.exp(-(np.array(X) @ w + b)))
+        model = {"weights": dict(zip(A.CONFIDENCE_FEATURES, map(float, w))), "bias": float(b)}
+        return model, choose_threshold(conf[np.array(is_ans)], args.false_abstain)
 
     t0 = time.time()
     cal = fit_all(fit_idx)
@@ -376,21 +377,8 @@ def main() -> None:
         for mode in ("dense", "bm25"):
             args.mode = mode
             other = Data(args)
-            res = run_reader(other, fit_on)
-            X, y, is_ans = [], [], []
-            for r in res:
-                if r.get("conf_features") is None:
-                    continue
-                q = other.items[r["i"]][0]
-                X.append(r["conf_features"])
-                y.append(float(q.answerable and token_f1(r["answer"], q.answers) >= 0.5))
-                is_ans.append(q.answerable)
-            w, b = fit_logistic(np.array(X), np.array(y), l2=1.0)
-            conf = 1 / (1 + np.exp(-(np.array(X) @ w + b)))
-            cal["by_mode"][mode] = {
-                "confidence": {"weights": dict(zip(A.CONFIDENCE_FEATURES, map(float, w))), "bias": float(b)},
-                "threshold": choose_threshold(conf[np.array(is_ans)], args.false_abstain),
-            }
+            model, threshold = fit_confidence(other, fit_on)
+            cal["by_mode"][mode] = {"confidence": model, "threshold": threshold}
             set_models(cal)
             rep = [i for i in range(len(other.questions)) if i not in set(fit_on)] or fit_on
             print(json.dumps({mode: metrics(other, run_reader(other, rep))}), file=sys.stderr)
