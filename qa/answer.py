@@ -434,7 +434,6 @@ def confidence_features(q: QInfo, hits: list[Hit], sent_scores: list[float], bes
     sp = sorted(span_scores, reverse=True) if span_scores else [0.0]
     b = sorted((h.bm25 for h in hits), reverse=True) + [0.0, 0.0]
     f = dict(zip(SENTENCE_FEATURES, best_feats))
-    ncross = len(QCLASSES) * len(SPAN_CLASSES)
     type_match, q_share = 0.0, 1.0
     if span_feats is not None:
         row = span_feats[QCLASSES.index(q.qclass) * len(SPAN_CLASSES): (QCLASSES.index(q.qclass) + 1) * len(SPAN_CLASSES)]

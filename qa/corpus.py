@@ -320,6 +320,3 @@ def read_corpus(
         docs.append(Document(rel, text, cleaned, sha, encoding, title))
     return docs, report
 
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

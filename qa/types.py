@@ -22,15 +22,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Span:
-    """A [start, end) character range of one document."""
-
-    doc: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Hit:
     """A retrieved chunk with its fused score and the per-retriever scores behind it."""
 
