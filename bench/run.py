@@ -504,34 +504,24 @@ def worker_raw_encode(args: dict) -> None:
 
 
 def warm_latency(corpus: Path, index_dir: Path, encoder, qs: list[str], passes: int) -> dict:
-    """In-process answers as the REPL gives them, split into encode / search / extraction."""
-    import qa.answer as answer_mod
+    """In-process answers as the REPL gives them, split into encode / search / reading / the rest."""
     from qa.api import Assistant
+    from qa.reader import SpanReader
     from qa.retrieve import CANDIDATES, bm25_scores, dense_search
 
-    tagger = TimedTagger(answer_mod.load_tagger())
-    real_load_tagger = answer_mod.load_tagger
-    answer_mod.load_tagger = lambda: tagger
-    try:
-        return _warm_latency(corpus, index_dir, encoder, qs, passes, tagger, CANDIDATES, bm25_scores, dense_search, Assistant)
-    finally:
-        answer_mod.load_tagger = real_load_tagger
-
-
-def _warm_latency(corpus, index_dir, encoder, qs, passes, tagger, CANDIDATES, bm25_scores, dense_search, Assistant) -> dict:
     timed = TimedEncoder(encoder)
-    a = Assistant(corpus=corpus, index_dir=index_dir, encoder=timed)
+    reader = TimedReader(SpanReader())
+    a = Assistant(corpus=corpus, index_dir=index_dir, encoder=timed, reader=reader)
     a.ensure_index()
     a.warm()
     index = a.index
     for q in qs[:5]:
         a.ask(q)
-    stages: dict[str, list[float]] = {k: [] for k in ("total", "encode", "search", "extraction", "extract_encode", "extract_spacy", "faiss", "bm25")}
-    parsed: list[int] = []
+    stages: dict[str, list[float]] = {k: [] for k in ("total", "encode", "search", "extraction", "reader", "faiss", "bm25")}
     for _ in range(passes):
         for q in qs:
             timed.calls.clear()
-            tagger.reset()
+            reader.ms = 0.0
             ans = a.ask(q)
             t = ans.timings_ms
             enc_ms = timed.calls[0][1] if timed.calls and timed.calls[0][0] == 1 else 0.0
@@ -539,9 +529,7 @@ def _warm_latency(corpus, index_dir, encoder, qs, passes, tagger, CANDIDATES, bm
             stages["encode"].append(enc_ms)
             stages["search"].append(t["retrieve"] - enc_ms)
             stages["extraction"].append(t["answer"])
-            stages["extract_encode"].append(sum(ms for n, ms in timed.calls[1:]))
-            stages["extract_spacy"].append(tagger.ms)
-            parsed.append(tagger.texts)
+            stages["reader"].append(reader.ms)
             v = encoder.encode([q])[0]
             t0 = time.perf_counter()
             dense_search(index, v, CANDIDATES)
@@ -552,39 +540,21 @@ def _warm_latency(corpus, index_dir, encoder, qs, passes, tagger, CANDIDATES, bm
             stages["bm25"].append((t2 - t1) * 1000)
     xb = np.load(Path(index_dir) / index.manifest["files"]["vectors"])
     return {"chunks": int(len(index.chunks)), "faiss": index.manifest.get("faiss"), **{k: summary_ms(v) for k, v in stages.items()},
-            "spacy_sentences_per_answer": round(float(np.mean(parsed)), 2) if parsed else 0,
             "neighbours_real_questions": neighbour_stats(xb, encoder.encode(qs))}
 
 
-class TimedTagger:
-    """The reader's spaCy pipeline, timed: how much of extraction is parsing sentences."""
+class TimedReader:
+    """The span reader, timed: how much of extraction is the model reading passages."""
 
-    def __init__(self, nlp) -> None:
-        self.nlp = nlp
-        self.reset()
+    def __init__(self, reader) -> None:
+        self.reader, self.ms = reader, 0.0
 
-    def reset(self) -> None:
-        self.ms, self.texts = 0.0, 0
-
-    def __call__(self, text, *a, **kw):
+    def read(self, question, passages):
         t0 = time.perf_counter()
         try:
-            return self.nlp(text, *a, **kw)
+            return self.reader.read(question, passages)
         finally:
             self.ms += (time.perf_counter() - t0) * 1000
-            self.texts += 1
-
-    def pipe(self, texts, *a, **kw):
-        texts = list(texts)
-        t0 = time.perf_counter()
-        try:
-            return list(self.nlp.pipe(texts, *a, **kw))
-        finally:
-            self.ms += (time.perf_counter() - t0) * 1000
-            self.texts += len(texts)
-
-    def __getattr__(self, name):
-        return getattr(self.nlp, name)
 
 
 FACT = "The new counter-trafficking hotline in {city} received {n} calls from {place} during {year}."
@@ -802,9 +772,7 @@ def detail_rows(r: dict) -> list[tuple[str, str]]:
         lat = r.get(key) if key == "warm_10k" else (r.get("scale") or {}).get("latency")
         if lat:
             n = f"{lat['chunks']:,} chunks"
-            for stage in ("total", "encode", "search", "faiss", "bm25", "extraction", "extract_spacy", "extract_encode"):
-                if stage == "extract_encode" and not lat[stage]["p95"]:
-                    continue  # the reader did not call the model
+            for stage in ("total", "encode", "search", "faiss", "bm25", "extraction", "reader"):
                 rows.append((f"{label} {stage} @ {n}", f"{lat[stage]['p50']} / {lat[stage]['p95']}"))
     if r.get("warm_10k", {}).get("neighbours_real_questions"):
         n = r["warm_10k"]["neighbours_real_questions"]

@@ -3,7 +3,8 @@
 The library API mirrors the data flow: ``corpus`` reads and cleans releases,
 ``chunk`` splits them into sentences and chunks, ``embed`` turns text into
 vectors, ``store`` saves and loads the index directory, ``retrieve`` finds
-passages, ``answer`` extracts a verbatim answer with citations, and
+passages, ``reader`` points at the answer span in a passage, ``answer`` turns
+that into a verbatim answer with citations or an abstention, and
 ``evaluate`` measures all of it. ``qa.api`` ties the stages together.
 """
 

@@ -18,6 +18,7 @@ from .chunk import ChunkSettings
 from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
 from .errors import IndexError_, QuestionError
+from .reader import Reader, SpanReader
 from .retrieve import Mode, retrieve
 from .store import (
     BuildReport, BuildSettings, Index, build_index, check_encoder, check_index_dir, load_index, read_manifest, stale_reason,
@@ -46,6 +47,7 @@ class Assistant:
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     max_file_mb: float = DEFAULT_MAX_FILE_MB
     encoder: Encoder | None = None
+    reader: Reader | None = None
     display_root: str | None = None  # how citations spell the corpus folder (default: as given)
     _index: Index | None = field(default=None, init=False, repr=False)
     _texts: dict[int, str] = field(default_factory=dict, init=False, repr=False)
@@ -57,6 +59,8 @@ class Assistant:
         self.index_dir = Path(self.index_dir)
         if self.encoder is None:
             self.encoder = SentenceTransformerEncoder(self.model)
+        if self.reader is None:
+            self.reader = SpanReader()
         if self.display_root is None:
             self.display_root = str(self.corpus)
 
@@ -136,12 +140,10 @@ class Assistant:
         return f"{root}/{self.index.docs[doc]['path']}" if root not in ("", ".") else self.index.docs[doc]["path"]
 
     def warm(self) -> None:
-        """Load the model and the tagger now, so the first answer is not the slow one."""
-        from .answer import load_tagger
-
+        """Load the embedding model and the reader now, so the first answer is not the slow one."""
         if not getattr(self, "_warm", False):
             self.encoder.encode(["warm up"])  # the first forward pass pays one-off set-up costs
-            load_tagger()("Warm up.")
+            self.reader.read("Warm up?", ["Warm up."])
             self._warm = True
 
     def ask(self, question: str, k: int = 5, mode: Mode = "hybrid") -> Answer:
@@ -154,19 +156,8 @@ class Assistant:
             self._checked = index
         t0 = time.perf_counter()
         found = retrieve(index, question, self.encoder, k=max(k, 1), mode=mode)
-        # the reader compares sentences with the question whatever the retrieval mode
-        vector = found.query_vector if found.query_vector is not None else self.encoder.encode([question])[0]
         t1 = time.perf_counter()
-        answer = extract(
-            question,
-            found.hits,
-            index.chunks,
-            index.sentences,
-            self.doc_text,
-            self.doc_path,
-            encoder=self.encoder,
-            query_vector=vector,
-        )
+        answer = extract(question, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path, self.reader, mode)
         t2 = time.perf_counter()
         answer.passages = answer.passages[:k]
         answer.timings_ms = {

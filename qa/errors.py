@@ -18,7 +18,7 @@ class IndexBusyError(QAError):
 
 
 class ModelError(QAError):
-    """The embedding model could not be loaded."""
+    """The embedding model or the answer reader could not be loaded."""
 
 
 class QuestionError(QAError):

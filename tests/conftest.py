@@ -1,4 +1,4 @@
-"""Shared fixtures: a fake encoder (no model), temp corpora, and an isolated QA_HOME."""
+"""Shared fixtures: a fake encoder and a fake reader (no model), temp corpora, and an isolated QA_HOME."""
 
 from __future__ import annotations
 
@@ -44,6 +44,49 @@ class FakeEncoder:
         if progress:
             progress(len(texts))
         return out
+
+
+class FakeReader:
+    """Points, in each passage, at the first number (else capitalised word) the question lacks.
+
+    It reads the sentence sharing most words with the question, scores the passage by
+    that overlap and never says "no answer" on its own: deterministic, instant, and
+    enough for the pipeline around the real reader to be tested.
+    """
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def read(self, question, passages):
+        from qa.reader import Guess
+
+        self.calls += 1
+        asked = set(re.findall(r"\w+", question.lower()))
+        out = []
+        for text in passages:
+            best = (-1, 0, len(text))
+            for m in re.finditer(r"[^.!?]+[.!?]?", text):
+                shared = len(asked & set(re.findall(r"\w+", m.group().lower())))
+                if shared > best[0]:
+                    best = (shared, m.start(), m.end())
+            shared, s, e = best
+            span = None
+            for pattern in (r"\d[\d,.]*\d|\d", r"\b[A-Z][\w-]+"):
+                span = next((m for m in re.finditer(pattern, text[s:e]) if m.group().lower() not in asked), None)
+                if span:
+                    break
+            if span is None:
+                out.append(Guess(0, 0, float("-inf"), 0.0))
+            else:
+                out.append(Guess(s + span.start(), s + span.end(), float(max(shared, 0)), 0.0))
+        return out
+
+
+@pytest.fixture(autouse=True)
+def fake_reader_unless_real(request, monkeypatch):
+    """Every Assistant reads with FakeReader, except in tests marked ``real_model``."""
+    if request.node.get_closest_marker("real_model") is None:
+        monkeypatch.setattr("qa.api.SpanReader", FakeReader)
 
 
 @pytest.fixture(autouse=True)

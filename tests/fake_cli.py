@@ -21,7 +21,7 @@ from pathlib import Path
 from qa import cli, store
 from qa.api import Assistant
 from qa.chunk import ChunkSettings
-from tests.conftest import FakeEncoder
+from tests.conftest import FakeEncoder, FakeReader
 
 
 class SlowFakeEncoder(FakeEncoder):
@@ -35,7 +35,7 @@ class SlowFakeEncoder(FakeEncoder):
 
 def _assistant(corpus, index_dir, model, chunk_words, max_file_mb):
     return Assistant(
-        corpus=corpus, index_dir=index_dir, model=FakeEncoder.name, encoder=SlowFakeEncoder(),
+        corpus=corpus, index_dir=index_dir, model=FakeEncoder.name, encoder=SlowFakeEncoder(), reader=FakeReader(),
         chunking=ChunkSettings(words=chunk_words), max_file_mb=max_file_mb,
     )
 

@@ -14,6 +14,8 @@ from qa.api import Assistant
 
 from .test_pipeline import cited_lines
 
+pytestmark = pytest.mark.real_model
+
 REPO = Path(__file__).resolve().parents[1]
 QA = [sys.executable, "-m", "qa"]
 
@@ -106,3 +108,17 @@ def test_repl_over_a_pipe(workdir, first_answer):
     objects = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(objects) == 1 and len(objects[0]["passages"]) == 2
     assert "Traceback" not in result.stderr
+
+
+def test_the_real_reader_points_at_the_answer_and_declines_a_passage_without_one():
+    from qa.reader import SpanReader
+
+    passage = ("According to the Ministry of the Interior, 187 cases of trafficking were reported between "
+               "2011 and 2012 in Quito, most of them involving girls from rural provinces.")
+    unrelated = "The committee met in Geneva to review the annual budget of the organisation."
+    reader = SpanReader()
+    yes, no = reader.read("How many cases of trafficking were reported between 2011 and 2012?", [passage, unrelated])
+    assert passage[yes.start:yes.end] == "187"
+    assert yes.score - yes.null > no.score - no.null  # the passage with the answer is the surer one
+    when = reader.read("Where were the cases reported?", [passage])[0]
+    assert passage[when.start:when.end] == "Quito"

