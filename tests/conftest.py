@@ -82,11 +82,12 @@ class FakeReader:
         return out
 
 
-@pytest.fixture(autouse=True)
-def fake_reader_unless_real(request, monkeypatch):
-    """Every Assistant reads with FakeReader, except in tests marked ``real_model``."""
-    if request.node.get_closest_marker("real_model") is None:
-        monkeypatch.setattr("qa.api.SpanReader", FakeReader)
+@pytest.fixture(autouse=True, scope="session")
+def fake_reader_by_default():
+    """Every Assistant reads with FakeReader unless given a reader (test_e2e passes the real one)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("qa.api.SpanReader", FakeReader)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from qa.api import Assistant
+from qa.reader import SpanReader
 
 from .test_pipeline import cited_lines
-
-pytestmark = pytest.mark.real_model
 
 REPO = Path(__file__).resolve().parents[1]
 QA = [sys.executable, "-m", "qa"]
@@ -43,7 +42,7 @@ def first_answer(workdir):
 
 @pytest.fixture(scope="module")
 def real(workdir, first_answer):
-    qa = Assistant(corpus="corpus", index_dir=workdir / "embeddings")
+    qa = Assistant(corpus="corpus", index_dir=workdir / "embeddings", reader=SpanReader())
     qa.display_root = "corpus"
     cwd = os.getcwd()
     os.chdir(workdir)
@@ -111,8 +110,6 @@ def test_repl_over_a_pipe(workdir, first_answer):
 
 
 def test_the_real_reader_points_at_the_answer_and_declines_a_passage_without_one():
-    from qa.reader import SpanReader
-
     passage = ("According to the Ministry of the Interior, 187 cases of trafficking were reported between "
                "2011 and 2012 in Quito, most of them involving girls from rural provinces.")
     unrelated = "The committee met in Geneva to review the annual budget of the organisation."
