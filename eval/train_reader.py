@@ -149,7 +149,9 @@ def main() -> None:
     warm = max(1, int(0.1 * steps))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, s / warm) * max(0.0, (steps - s) / (steps - warm)))
     loss_fn = torch.nn.CrossEntropyLoss()
-    model.train()  # dropout on the frozen embeddings too: measured better (held-out F1 .42 against .37)
+    model.train()
+    for part in frozen:
+        part.eval()  # no dropout where nothing learns
     step, t0 = 0, time.time()
     while step < steps:
         random.shuffle(data)
