@@ -48,6 +48,11 @@ _STOP = frozenset(
 _QCAP = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*")
 _QNUM = re.compile(r"\d[\d,.]*")
 _EDGE = " \t\n,;:"  # trimmed from the ends of a phrase: never part of an answer
+_QUANTITY_QUESTION = re.compile(r"^\W*how (?:many|much)\b", re.I)
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?"
+_QUANTITY = re.compile(
+    r"(?:\d[\d,.]*\d|\d)(?:\s+(?:hundred|thousand|million|billion|trillion))?"
+    rf"|\b(?:{_NUMBER_WORDS})\b(?:[\s-]+(?:{_NUMBER_WORDS}))*", re.I)
 
 _CAL_OVERRIDE: dict | None = None  # set by eval/fit.py while it fits
 
@@ -205,7 +210,20 @@ def decide(question: str, hits: list[Hit], guesses: list[Guess], material, sente
         return None
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, guesses, best, text[fs:fe], norm, text[ss:se])
-    return Read(doc, (fs, fe), (ss, se), feats)
+    return Read(doc, quantity(question, text, fs, fe), (ss, se), feats)
+
+
+def quantity(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A how-many/how-much question is answered by a number: cut a longer span to its first one.
+
+    The reader often runs on past the figure ("187 cases were reported between ...").
+    Measured on the development set, cross-fitted: F1 of these questions .45 -> .53 and
+    .65 -> .67 on the two halves. The confidence is computed before the cut, as fitted.
+    """
+    if not _QUANTITY_QUESTION.search(question):
+        return start, end
+    m = _QUANTITY.search(text, start, end)
+    return (m.start(), m.end()) if m else (start, end)
 
 
 def extract(

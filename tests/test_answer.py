@@ -94,7 +94,7 @@ def calibrated(monkeypatch):
     return set_
 
 
-def _extract(reader, question="How many cases were reported between 2011 and 2012?", mode="hybrid"):
+def _extract(reader, question="What was reported between 2011 and 2012?", mode="hybrid"):
     chunks, sentences = _index(TEXT)
     hits = [Hit(1, 0.8, dense=0.6, bm25=5.0), Hit(0, 0.5, dense=0.4, bm25=2.0)]
     return A.extract(question, hits, chunks, sentences, lambda d: TEXT, lambda d: "corpus/a.txt", reader, mode)
@@ -135,6 +135,27 @@ def test_punctuation_at_the_edges_is_trimmed(calibrated):
     assert ans.answer == "ministry, 187"
     ans = _extract(Scripted("the ministry,"))
     assert ans.answer == "the ministry"
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("How many cases were reported?", "187 cases were reported between 2011 and 2012", "187"),
+    ("how much did it cost?", "some 4.5 million dollars over three years", "4.5 million"),
+    ("How many countries took part?", "three countries: Colombia, Ecuador and Peru", "three"),
+    ("How many were there?", "a few of them", "a few of them"),  # no number: the span stays
+    ("Which years are covered?", "between 2011 and 2012", "between 2011 and 2012"),  # not a quantity question
+])
+def test_a_quantity_question_is_answered_by_the_number(question, span, expected):
+    text = f"Intro. {span}. Outro."
+    s = text.index(span)
+    a, b = A.quantity(question, text, s, s + len(span))
+    assert text[a:b] == expected
+
+
+def test_extract_cuts_a_long_span_to_the_figure_for_how_many(calibrated):
+    calibrated(bias=3.0)
+    ans = _extract(Scripted("187 cases were reported between 2011 and 2012"), "How many cases were reported?")
+    assert ans.answer == "187"
+    assert ans.citations[0].quote[slice(*ans.highlight)] == "187"
 
 
 def test_an_empty_guess_everywhere_abstains_with_zero_confidence(calibrated):
