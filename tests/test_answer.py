@@ -39,6 +39,31 @@ def test_best_span_respects_the_length_limit_and_the_passage_bounds():
     assert best_span(start, end, 2, 5) == (5, 5, 4.5)  # token 1 is outside the passage
 
 
+def test_quantized_weights_round_trip_within_half_a_step_per_row():
+    import torch
+
+    from qa.reader import dequantize, quantize
+
+    g = torch.Generator().manual_seed(0)
+    w = torch.randn(8, 16, generator=g) * torch.arange(1, 9).float()[:, None]  # rows of different scale
+    b = torch.randn(8, generator=g)
+    back = dequantize(quantize({"w": w, "b": b}))
+    assert set(back) == {"w", "b"} and torch.equal(back["b"], b)
+    step = w.abs().amax(dim=1) / 127.0
+    assert bool(((back["w"] - w).abs() <= step[:, None] / 2 + 1e-6).all())
+
+
+def test_a_damaged_reader_file_is_a_one_line_model_error(tmp_path):
+    from qa.errors import ModelError
+    from qa.reader import SpanReader
+
+    bad = tmp_path / "reader.safetensors"
+    bad.write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{broken}")
+    with pytest.raises(ModelError, match="cannot load the answer reader") as err:
+        SpanReader(bad).read("Who?", ["Nobody."])
+    assert "\n" not in str(err.value)
+
+
 def test_norm_map_points_back_into_the_raw_text():
     raw = "The  programme\nbegan in\t2012."
     norm, pos = A.norm_map(raw)
