@@ -127,11 +127,9 @@ def metrics(questions: list[Question], reads: dict[int, dict], idx: list[int], f
     em = f1 = 0.0
     n_ans = abst_ans = abst_una = 0
     confs, labels = [], []
-    w = fitted["confidence"]["weights"]
     for i in idx:
         q, r = questions[i], reads[i]
-        conf = 0.0 if r["features"] is None else A._sigmoid(
-            fitted["confidence"]["bias"] + sum(w[n] * f for n, f in zip(A.CONFIDENCE_FEATURES, r["features"])))
+        conf = 0.0 if r["features"] is None else A.probability(fitted, r["features"])
         abstain = conf < fitted["threshold"]
         confs.append(conf)
         labels.append(q.answerable)

@@ -149,12 +149,17 @@ def confidence_features(question: str, hits: list[Hit], guesses: list[Guess], be
     ]
 
 
+def probability(fitted: dict, features: list[float]) -> float:
+    """The logistic confidence model ``fitted`` (one mode's entry of calibration.json) applied to ``features``."""
+    weights = fitted["confidence"]["weights"]
+    z = fitted["confidence"]["bias"] + sum(float(weights.get(n, 0.0)) * f for n, f in zip(CONFIDENCE_FEATURES, features))
+    return _sigmoid(z)
+
+
 def confidence(features: list[float], mode: str) -> tuple[float, float]:
     """The calibrated probability that the answer is right, and the mode's abstention threshold."""
     fitted = calibration()["by_mode"][mode]
-    weights = fitted["confidence"]["weights"]
-    z = fitted["confidence"]["bias"] + sum(float(weights.get(n, 0.0)) * f for n, f in zip(CONFIDENCE_FEATURES, features))
-    return _sigmoid(z), float(fitted["threshold"])
+    return probability(fitted, features), float(fitted["threshold"])
 
 
 # ---------------------------------------------------------------- the reader's material
