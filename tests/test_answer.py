@@ -99,10 +99,8 @@ class Scripted:
 
     def __init__(self, phrase: str, score: float = 5.0, null: float = 0.0, others: float = 1.0) -> None:
         self.phrase, self.score, self.null, self.others = phrase, score, null, others
-        self.seen: list[str] = []
 
     def read(self, question, passages):
-        self.seen = passages
         out = []
         for p in passages:
             i = p.find(self.phrase)
@@ -115,7 +113,8 @@ def calibrated(monkeypatch):
     """Set the confidence model for the test: ``calibrated(weights, bias, threshold)``."""
     def set_(weights=None, bias=0.0, threshold=0.5):
         fitted = {"confidence": {"weights": weights or {}, "bias": bias}, "threshold": threshold}
-        monkeypatch.setattr(A, "_CAL_OVERRIDE", {"top_chunks": 3, "by_mode": {m: fitted for m in ("hybrid", "dense", "bm25")}})
+        cal = {"top_chunks": 3, "by_mode": {m: fitted for m in ("hybrid", "dense", "bm25")}}
+        monkeypatch.setattr(A, "calibration", lambda: cal)
     return set_
 
 
@@ -146,10 +145,11 @@ def test_a_phrase_across_a_line_break_is_cited_and_shown_on_one_line(calibrated)
 
 
 def test_the_highest_scoring_passage_wins():
-    reader = Scripted("Ministry of the Interior", score=2.0, others=7.0)
     chunks, sentences = _index(TEXT)
-    found = A.decide("q?", [Hit(1, 0.8), Hit(0, 0.5)], reader.read("q?", [A.norm_map(TEXT[s:e])[0] for _, s, e in chunks[[1, 0]]]),
-                     A.passages_of([Hit(1, 0.8), Hit(0, 0.5)], chunks, lambda d: TEXT), sentences, lambda d: TEXT)
+    hits = [Hit(1, 0.8), Hit(0, 0.5)]
+    material = A.passages_of(hits, chunks, lambda d: TEXT)
+    guesses = Scripted("Ministry of the Interior", score=2.0, others=7.0).read("q?", [m[2] for m in material])
+    found = A.decide("q?", hits, guesses, material, sentences, lambda d: TEXT)
     assert TEXT[slice(*found.phrase)] != "Ministry of the Interior"  # the other passage scored 7 > 2
     assert found.features[A.CONFIDENCE_FEATURES.index("rank")] == 0.0
 
@@ -207,7 +207,7 @@ def test_confidence_is_the_calibrated_sigmoid_of_the_mode(monkeypatch):
     by_mode = {"hybrid": {"confidence": {"weights": {}, "bias": 1.0}, "threshold": 0.0},
                "bm25": {"confidence": {"weights": {"gap": 0.5}, "bias": 0.0}, "threshold": 0.0},
                "dense": {"confidence": {"weights": {}, "bias": -1.0}, "threshold": 0.0}}
-    monkeypatch.setattr(A, "_CAL_OVERRIDE", {"by_mode": by_mode})
+    monkeypatch.setattr(A, "calibration", lambda: {"by_mode": by_mode})
     assert _extract(Scripted("187")).confidence == pytest.approx(1 / (1 + np.exp(-1.0)), abs=1e-4)
     assert _extract(Scripted("187"), mode="dense").confidence == pytest.approx(1 / (1 + np.exp(1.0)), abs=1e-4)
     gap = 5.0 - 0.0  # the scripted span score minus its null score
