@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from .errors import ModelError
+from .errors import ModelError, first_line
 
 if TYPE_CHECKING:  # numpy costs ~0.1 s to import: `qa --help` (which calls set_offline) must not
     import numpy as np
@@ -115,7 +115,7 @@ class SentenceTransformerEncoder:
             except ModelError:
                 raise
             except Exception as exc:  # any loader failure is one message for the user
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                first = first_line(exc)
                 raise ModelError(f"cannot load embedding model {self.name!r}: {first}") from exc
         return self._model
 

@@ -1,6 +1,12 @@
 """Errors the library raises; only the CLI turns them into messages and exit codes."""
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception as one line for the user: its message's first line, else its type's name."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class QAError(Exception):
     """Base class: a problem the user can fix, described in one line."""
 

@@ -26,7 +26,7 @@ from typing import Protocol
 import numpy as np
 
 from .embed import DEFAULT_MODEL, resolve_dtype, resolve_model, set_offline
-from .errors import ModelError
+from .errors import ModelError, first_line
 
 MAX_TOKENS = 256  # question + passage; chunks are ~80 words, so passages are rarely cut
 MAX_ANSWER_TOKENS = 30
@@ -127,7 +127,7 @@ class SpanReader:
         except ModelError:
             raise
         except Exception as exc:  # a missing or damaged weights file is one message for the user
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = first_line(exc)
             raise ModelError(f"cannot load the answer reader ({self.weights}): {first}") from exc
 
     def read(self, question: str, passages: list[str]) -> list[Guess]:

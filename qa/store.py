@@ -43,7 +43,7 @@ from . import __version__
 from .chunk import ChunkSettings, chunk_corpus
 from .corpus import DEFAULT_MAX_FILE_MB, ReadReport, list_release_files, read_corpus
 from .embed import Encoder
-from .errors import IndexBusyError, IndexError_
+from .errors import IndexBusyError, IndexError_, first_line
 from .types import Document
 
 FORMAT = 1
@@ -374,7 +374,7 @@ def load_index(root: Path | str) -> Index:
                 continue
             if isinstance(exc, IndexError_):
                 raise
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = first_line(exc)
             raise IndexError_(f"index in {root} is damaged ({first}): {REBUILD_HINT}") from exc
     raise IndexError_(f"index in {root} keeps changing under us (another build?): try again")
 
