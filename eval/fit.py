@@ -101,9 +101,7 @@ def read_all(a, mode: str, questions: list[Question], idx: list[int]) -> dict[in
     for i in idx:
         q = questions[i]
         hits = retrieve(index, q.question, a.encoder, k=5, mode=mode).hits
-        material = A.passages_of(hits, index.chunks, a.doc_text, A.TOP_CHUNKS)
-        guesses = reader.read(q.question, [m[2] for m in material])
-        found = A.decide(q.question, hits, guesses, material, index.sentences, a.doc_text)
+        found = A.read(q.question, hits, index.chunks, index.sentences, a.doc_text, reader)
         if found is None:
             out[i] = {"answer": "", "features": None}
             continue

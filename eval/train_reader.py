@@ -120,6 +120,7 @@ def main() -> None:
     p.add_argument("--freeze", type=int, default=0, help="bottom layers kept as in the base model")
     p.add_argument("--threads", type=int, default=2, help="torch threads for training")
     p.add_argument("--negatives", type=int, default=2, help="no-answer chunks kept per question")
+    p.add_argument("--seed", type=int, default=0, help="shuffling, dropout and head initialisation")
     args = p.parse_args()
 
     import torch
@@ -129,8 +130,8 @@ def main() -> None:
     from qa.embed import DEFAULT_MODEL, resolve_model, set_offline
 
     set_offline()
-    random.seed(0)
-    torch.manual_seed(0)
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
     base = resolve_model(DEFAULT_MODEL)
     tokenizer = AutoTokenizer.from_pretrained(base)
     t0 = time.time()

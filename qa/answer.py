@@ -5,9 +5,11 @@ Reader, not retriever (DrQA's split): it takes chunks already ranked and decides
 evidence is strong enough to answer at all. Every piece of text it returns is a slice
 of the original file, so the citation can be checked against the disk.
 
-1. phrase: the span reader (``qa/reader.py``) reads the best chunks with the question
-   and proposes one span in each; the span with the highest score wins;
-2. sentence: the index's sentences that hold the span are the quote and the citation;
+1. sentence: the span reader (``qa/reader.py``) reads the best chunks with the question
+   and picks, in each, the sentence it points into most; the passage whose sentence has
+   the most support (plus a share of its retrieval score) wins, and that index sentence
+   is the quote and the citation;
+2. phrase: the reader's best span inside that sentence;
 3. confidence: a logistic model over the reader's scores (the span, its passage's
    "no answer" score, the margin over the other passages) and retrieval and word-overlap
    evidence, predicting "this answer is right". Weights and the threshold, which keeps
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -36,6 +38,7 @@ from .types import Answer, Citation, Hit, Passage
 
 NO_ANSWER = "The releases do not answer this."
 TOP_CHUNKS = 3  # the reader reads this many best chunks
+RETRIEVAL_WEIGHT = 10.0  # see choice()
 
 _WORD = re.compile(r"\w+")
 _STOP = frozenset(
@@ -106,7 +109,7 @@ def norm_map(raw: str) -> tuple[str, list[int]]:
 # ---------------------------------------------------------------- confidence
 
 CONFIDENCE_FEATURES = (
-    "span", "null", "gap", "min_null", "margin", "rank", "log_words",
+    "span", "null", "gap", "min_null", "margin", "rank", "log_words", "support",
     "hit_score", "hit_dense", "hit_bm25_log", "bm25_gap",
     "miss_passage", "miss_sentence", "cap_miss", "num_miss", "log_terms",
 )
@@ -134,6 +137,7 @@ def confidence_features(question: str, hits: list[Hit], guesses: list[Guess], be
         g.score - max(others) if others else 10.0,
         float(best),
         math.log1p(len(phrase.split())),
+        g.support,
         hits[best].score,
         hits[best].dense,
         math.log1p(b[0]),
@@ -171,20 +175,40 @@ class Read:
     features: list[float]
 
 
-def passages_of(hits: list[Hit], chunks: np.ndarray, doc_text: Callable[[int], str], top: int = TOP_CHUNKS):
-    """The best chunks as the reader sees them (whitespace collapsed) with the map back to the file."""
+class Material(NamedTuple):
+    """A chunk as the reader sees it: whitespace collapsed, with the way back to the file."""
+
+    doc: int
+    base: int  # file offset of the chunk
+    text: str  # the collapsed text the reader reads
+    pos: list[int]  # for each character of ``text``, its offset from ``base``
+    starts: list[int]  # offsets in ``text`` where the index's sentences begin
+
+
+def passages_of(hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray, doc_text: Callable[[int], str],
+                top: int = TOP_CHUNKS) -> list[Material]:
+    """The best chunks as the reader sees them, each with its sentence starts."""
     out = []
     for hit in hits[:top]:
         d, s, e = (int(x) for x in chunks[hit.chunk])
         norm, pos = norm_map(doc_text(d)[s:e])
-        out.append((d, s, norm, pos))
+        lo, hi = _doc_rows(sentences, d)
+        inside = sentences[lo:hi, 1]
+        inside = inside[(inside > s) & (inside < e)] - s
+        starts = [bisect.bisect_right(pos, int(x)) - 1 for x in inside]  # the word's first character, not the space
+        out.append(Material(d, s, norm, pos, starts))
     return out
+
+
+def _doc_rows(sentences: np.ndarray, doc: int) -> tuple[int, int]:
+    """The rows of ``doc`` in the index's sentences (sorted by doc, then start)."""
+    lo = bisect.bisect_left(sentences, doc, key=lambda row: int(row[0]))
+    return lo, bisect.bisect_right(sentences, doc, lo=lo, key=lambda row: int(row[0]))
 
 
 def sentence_around(sentences: np.ndarray, doc: int, start: int, end: int) -> tuple[int, int]:
     """The smallest run of the index's sentences of ``doc`` that covers ``[start, end)``."""
-    lo = bisect.bisect_left(sentences, doc, key=lambda row: int(row[0]))  # rows are sorted by (doc, start)
-    hi = bisect.bisect_right(sentences, doc, lo=lo, key=lambda row: int(row[0]))
+    lo, hi = _doc_rows(sentences, doc)
     if lo == hi:
         return start, end
     starts, ends = sentences[lo:hi, 1], sentences[lo:hi, 2]
@@ -193,15 +217,28 @@ def sentence_around(sentences: np.ndarray, doc: int, start: int, end: int) -> tu
     return min(int(starts[first]), start), max(int(ends[last]), end)
 
 
-def decide(question: str, hits: list[Hit], guesses: list[Guess], material, sentences: np.ndarray,
-           doc_text: Callable[[int], str]) -> Read | None:
-    """The winning guess in file offsets, trimmed, with its sentence and confidence features."""
+def choice(guesses: list[Guess], hits: list[Hit]) -> int | None:
+    """The passage whose guess wins: its sentence's support plus a share of retrieval's ranking.
+
+    Retrieval's score enters relative to the top hit's, so the weight means the same in
+    every mode. Measured on held-out development articles (best sentence, then span):
+    answer F1 .415 -> .436 and sentence .701 -> .742; flat for weights 6-20.
+    """
     live = [k for k, g in enumerate(guesses) if g.end > g.start]
     if not live:
         return None
-    best = max(live, key=lambda k: guesses[k].score)
+    top = hits[0].score if hits and hits[0].score > 0 else 1.0
+    return max(live, key=lambda k: guesses[k].support + RETRIEVAL_WEIGHT * hits[k].score / top)
+
+
+def decide(question: str, hits: list[Hit], guesses: list[Guess], material: list[Material], sentences: np.ndarray,
+           doc_text: Callable[[int], str]) -> Read | None:
+    """The winning guess in file offsets, trimmed, with its sentence and confidence features."""
+    best = choice(guesses, hits)
+    if best is None:
+        return None
     g = guesses[best]
-    doc, base, norm, pos = material[best]
+    doc, base, norm, pos, _ = material[best]
     text = doc_text(doc)
     fs, fe = base + pos[g.start], base + pos[g.end - 1] + 1
     while fs < fe and text[fs] in _EDGE:
@@ -213,6 +250,14 @@ def decide(question: str, hits: list[Hit], guesses: list[Guess], material, sente
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, guesses, best, text[fs:fe], norm, text[ss:se])
     return Read(doc, quantity(question, text, fs, fe), (ss, se), feats)
+
+
+def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,
+         doc_text: Callable[[int], str], reader: Reader, top: int = TOP_CHUNKS) -> Read | None:
+    """The reader's answer over the best ``top`` chunks, before the confidence is applied."""
+    material = passages_of(hits, chunks, sentences, doc_text, top)
+    guesses = reader.read(question, [m.text for m in material], [m.starts for m in material])
+    return decide(question, hits, guesses, material, sentences, doc_text)
 
 
 def quantity(question: str, text: str, start: int, end: int) -> tuple[int, int]:
@@ -244,9 +289,7 @@ def extract(
         d, s, e = (int(x) for x in chunks[hit.chunk])
         text = doc_text(d)
         passages.append(Passage(doc_path(d), line_of(text, s), line_of(text, max(s, e - 1)), round(hit.score, 4), normalise(text[s:e])))
-    material = passages_of(hits, chunks, doc_text, int(calibration().get("top_chunks", TOP_CHUNKS)))
-    guesses = reader.read(question, [m[2] for m in material])
-    found = decide(question, hits, guesses, material, sentences, doc_text)
+    found = read(question, hits, chunks, sentences, doc_text, reader, int(calibration().get("top_chunks", TOP_CHUNKS)))
     if found is None:
         return Answer(question, "", True, 0.0, [], passages)
     text = doc_text(found.doc)

@@ -57,7 +57,7 @@ class FakeReader:
     def __init__(self) -> None:
         self.calls = 0
 
-    def read(self, question, passages):
+    def read(self, question, passages, sentence_starts=None):
         from qa.reader import Guess
 
         self.calls += 1
@@ -76,9 +76,9 @@ class FakeReader:
                 if span:
                     break
             if span is None:
-                out.append(Guess(0, 0, float("-inf"), 0.0))
+                out.append(Guess(0, 0, float("-inf"), 0.0, float("-inf")))
             else:
-                out.append(Guess(s + span.start(), s + span.end(), float(max(shared, 0)), 0.0))
+                out.append(Guess(s + span.start(), s + span.end(), float(max(shared, 0)), 0.0, float(max(shared, 0))))
         return out
 
 

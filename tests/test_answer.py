@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from qa import answer as A
-from qa.reader import Guess, best_span
+from qa.reader import Guess, best_span, decode
 from qa.types import Hit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,6 +37,43 @@ def test_best_span_respects_the_length_limit_and_the_passage_bounds():
     end = np.array([0.0, 0.0, 1.0, 0.0, 0.0, 4.0])
     assert best_span(start, end, 1, 5, longest=3) == (1, 2, 6.0)  # (1, 5) would score 9 but is 5 tokens long
     assert best_span(start, end, 2, 5) == (5, 5, 4.5)  # token 1 is outside the passage
+
+
+def _offsets(n: int) -> np.ndarray:
+    """Token k of a made-up passage covers characters [10k, 10k + 5)."""
+    return np.array([(10 * k, 10 * k + 5) for k in range(n)])
+
+
+def test_decode_never_runs_a_span_across_a_sentence_start():
+    start = np.array([0.0, 6.0, 0.0, 0.0, 0.0])
+    end = np.array([0.0, 0.0, 0.0, 6.0, 0.0])  # best pair (1, 3) spans the sentence starting at char 20
+    g = decode(start, end, _offsets(5), [1, 2, 3, 4], sentence_starts=[20])
+    assert g.start >= 20 or g.end <= 20
+    assert decode(start, end, _offsets(5), [1, 2, 3, 4], sentence_starts=[]).end == 35  # one sentence: (1, 3) is fine
+
+
+def test_decode_prefers_the_sentence_with_the_most_mass_over_a_lone_peak():
+    # sentence A (tokens 1-2) has one sharp pair; sentence B (tokens 3-6) spreads more mass over its tokens
+    start = np.array([0.0, 5.0, 0.0, 4.5, 4.5, 4.5, 0.0])
+    end = np.array([0.0, 0.0, 5.0, 0.0, 4.5, 4.5, 4.5])
+    g = decode(start, end, _offsets(7), [1, 2, 3, 4, 5, 6], sentence_starts=[30])
+    assert g.start >= 30  # B wins, though A's best pair (10.0) beats B's (9.0)
+    assert g.score == pytest.approx(9.0)
+    assert g.support > 10.0 and g.null == 0.0
+
+
+def test_decode_without_passage_tokens_is_an_empty_guess():
+    g = decode(np.zeros(3), np.zeros(3), _offsets(3), [], sentence_starts=[])
+    assert (g.start, g.end) == (0, 0) and g.score == -np.inf
+
+
+def test_retrieval_breaks_a_near_tie_between_passages_but_not_a_clear_verdict():
+    hits = [Hit(0, 0.8), Hit(1, 0.4)]
+    tie = [Guess(0, 4, 5.0, 0.0, 5.0), Guess(0, 4, 5.0, 0.0, 6.0)]
+    assert A.choice(tie, hits) == 0  # one point of support is less than half the top score's weight
+    clear = [Guess(0, 4, 5.0, 0.0, 5.0), Guess(0, 4, 5.0, 0.0, 5.0 + A.RETRIEVAL_WEIGHT)]
+    assert A.choice(clear, hits) == 1
+    assert A.choice([Guess(0, 0, -np.inf, 0.0, -np.inf)] * 2, hits) is None
 
 
 def test_quantized_weights_round_trip_within_half_a_step_per_row():
@@ -100,11 +137,12 @@ class Scripted:
     def __init__(self, phrase: str, score: float = 5.0, null: float = 0.0, others: float = 1.0) -> None:
         self.phrase, self.score, self.null, self.others = phrase, score, null, others
 
-    def read(self, question, passages):
+    def read(self, question, passages, sentence_starts=None):
         out = []
         for p in passages:
             i = p.find(self.phrase)
-            out.append(Guess(i, i + len(self.phrase), self.score, self.null) if i >= 0 else Guess(0, 3, self.others, self.null))
+            out.append(Guess(i, i + len(self.phrase), self.score, self.null, self.score) if i >= 0
+                       else Guess(0, 3, self.others, self.null, self.others))
         return out
 
 
@@ -147,11 +185,18 @@ def test_a_phrase_across_a_line_break_is_cited_and_shown_on_one_line(calibrated)
 def test_the_highest_scoring_passage_wins():
     chunks, sentences = _index(TEXT)
     hits = [Hit(1, 0.8), Hit(0, 0.5)]
-    material = A.passages_of(hits, chunks, lambda d: TEXT)
-    guesses = Scripted("Ministry of the Interior", score=2.0, others=7.0).read("q?", [m[2] for m in material])
-    found = A.decide("q?", hits, guesses, material, sentences, lambda d: TEXT)
+    found = A.read("q?", hits, chunks, sentences, lambda d: TEXT, Scripted("Ministry of the Interior", score=2.0, others=7.0))
     assert TEXT[slice(*found.phrase)] != "Ministry of the Interior"  # the other passage scored 7 > 2
     assert found.features[A.CONFIDENCE_FEATURES.index("rank")] == 0.0
+
+
+def test_the_reader_is_told_where_each_passage_s_sentences_begin():
+    chunks, sentences = _index(TEXT)
+    material = A.passages_of([Hit(0, 1.0), Hit(1, 0.5)], chunks, sentences, lambda d: TEXT)
+    for m, (_, cs, ce) in zip(material, chunks):
+        inside = [TEXT[s:e] for _, s, e in sentences if cs < s < ce]  # the first sentence starts the passage
+        assert [m.text[k:k + 12] for k in m.starts] == [" ".join(x.split())[:12] for x in inside]
+    assert sum(len(m.starts) for m in material) == len(sentences) - 2
 
 
 def test_punctuation_at_the_edges_is_trimmed(calibrated):
@@ -187,8 +232,8 @@ def test_an_empty_guess_everywhere_abstains_with_zero_confidence(calibrated):
     calibrated(bias=3.0)
 
     class Nothing:
-        def read(self, question, passages):
-            return [Guess(0, 0, float("-inf"), 1.0) for _ in passages]
+        def read(self, question, passages, sentence_starts=None):
+            return [Guess(0, 0, float("-inf"), 1.0, float("-inf")) for _ in passages]
 
     ans = _extract(Nothing())
     assert ans.abstained and ans.confidence == 0.0 and ans.passages
@@ -216,7 +261,7 @@ def test_confidence_is_the_calibrated_sigmoid_of_the_mode(monkeypatch):
 
 def test_confidence_features_see_missing_names_and_numbers():
     hits = [Hit(0, 0.5, dense=0.5, bm25=3.0), Hit(1, 0.4, dense=0.4, bm25=1.0)]
-    guesses = [Guess(0, 4, 6.0, 1.0), Guess(0, 4, 2.0, 3.0)]
+    guesses = [Guess(0, 4, 6.0, 1.0, 6.0), Guess(0, 4, 2.0, 3.0, 2.0)]
     text = "The treaty was signed in 1805."
     f = dict(zip(A.CONFIDENCE_FEATURES, A.confidence_features("What did Napoleon sign in 1806?", hits, guesses, 0, "1805", text, text)))
     assert (f["cap_miss"], f["num_miss"]) == (1.0, 1.0)
