@@ -549,10 +549,10 @@ class TimedReader:
     def __init__(self, reader) -> None:
         self.reader, self.ms = reader, 0.0
 
-    def read(self, question, passages):
+    def read(self, question, passages, sentence_starts=None):
         t0 = time.perf_counter()
         try:
-            return self.reader.read(question, passages)
+            return self.reader.read(question, passages, sentence_starts)
         finally:
             self.ms += (time.perf_counter() - t0) * 1000
 

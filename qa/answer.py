@@ -10,9 +10,10 @@ of the original file, so the citation can be checked against the disk.
    the most support (plus a share of its retrieval score) wins, and that index sentence
    is the quote and the citation;
 2. phrase: the reader's best span inside that sentence;
-3. confidence: a logistic model over the reader's scores (the span, its passage's
-   "no answer" score, the margin over the other passages) and retrieval and word-overlap
-   evidence, predicting "this answer is right". Weights and the threshold, which keeps
+3. confidence: a logistic model over the reader's scores (the span, its sentence's
+   support, its passage's "no answer" score, the margin over the other passages) and
+   retrieval and word-overlap evidence, predicting "the releases answer this question"
+   (what abstention decides). Weights and the threshold, which keeps
    false abstentions on answerable development questions at or under 10%, are fitted
    per retrieval mode by ``eval/fit.py`` and stored in ``qa/calibration.json``.
 """
@@ -158,7 +159,7 @@ def probability(fitted: dict, features: list[float]) -> float:
 
 
 def confidence(features: list[float], mode: str) -> tuple[float, float]:
-    """The calibrated probability that the answer is right, and the mode's abstention threshold."""
+    """The calibrated probability that the releases answer the question, and the mode's abstention threshold."""
     fitted = calibration()["by_mode"][mode]
     return probability(fitted, features), float(fitted["threshold"])
 
