@@ -310,3 +310,15 @@ def test_split_is_by_article_and_unanswerables_follow_their_neighbours():
     arts = fit.question_articles(qs)
     assert arts == ["Alpha", "Alpha", "Beta", "Beta", "Gamma_1"]
     assert fit.split_articles(arts) == ({"Alpha", "Gamma_1"}, {"Beta"})
+
+
+def test_kept_reads_are_reused_only_for_the_same_readers(tmp_path):
+    fit = _fit_module()
+    path = str(tmp_path / "reads.json")
+    readers = [str(tmp_path / "fit.safetensors"), str(tmp_path / "report.safetensors")]
+    reads = {"hybrid": {3: {"answer": "187", "features": [1.0, 2.0]}, 7: {"answer": "", "features": None}}}
+    fit._save_reads(path, readers, reads)
+    assert fit._load_reads(path, readers) == reads  # integer keys survive the JSON round trip
+    assert fit._load_reads(path, readers[::-1]) == {}  # other readers: read again
+    assert fit._load_reads(str(tmp_path / "missing.json"), readers) == {}
+    assert fit._load_reads(None, readers) == {}
