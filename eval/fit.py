@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -150,12 +151,16 @@ def metrics(questions: list[Question], reads: dict[int, dict], idx: list[int], f
             "auc": round(roc_auc(confs, labels) or 0.0, 4)}
 
 
+def _reader_keys(readers: list[str]) -> list[str]:
+    return [os.pathsep.join(str(Path(f).resolve()) for f in r.split(os.pathsep)) for r in readers]
+
+
 def _load_reads(path: str | None, readers: list[str]) -> dict[str, dict[int, dict]]:
     """The reads kept by an earlier run with the same readers (refitting then takes seconds)."""
     if not path or not Path(path).exists():
         return {}
     kept = json.loads(Path(path).read_text())
-    if kept.get("readers") != [str(Path(r).resolve()) for r in readers]:
+    if kept.get("readers") != _reader_keys(readers):
         return {}
     return {mode: {int(i): r for i, r in reads.items()} for mode, reads in kept["by_mode"].items()}
 
@@ -163,7 +168,7 @@ def _load_reads(path: str | None, readers: list[str]) -> dict[str, dict[int, dic
 def _save_reads(path: str | None, readers: list[str], cache: dict) -> None:
     if path:
         tmp = Path(path + ".tmp")
-        tmp.write_text(json.dumps({"readers": [str(Path(r).resolve()) for r in readers], "by_mode": cache}))
+        tmp.write_text(json.dumps({"readers": _reader_keys(readers), "by_mode": cache}))
         tmp.replace(path)
 
 
@@ -173,7 +178,8 @@ def main() -> None:
     p.add_argument("--index-dir", required=True)
     p.add_argument("--questions", required=True)
     p.add_argument("--readers", nargs=2, required=True, metavar=("FIT_READER", "REPORT_READER"),
-                   help="readers trained on the fit half and on the report half (eval/train_reader.py --articles)")
+                   help="readers trained on the fit half and on the report half (eval/train_reader.py --articles); "
+                        "several runs of one half joined by os.pathsep are read together, as the shipped pair is")
     p.add_argument("--false-abstain", type=float, default=0.09)
     p.add_argument("--split-out", help="folder to write the half-fitted calibration.json and heldout.jsonl into")
     p.add_argument("--write", action="store_true", help="write qa/calibration.json")
@@ -190,7 +196,7 @@ def main() -> None:
     rep_idx = [i for i, a in enumerate(arts) if a in report_arts]
     every = list(range(len(questions)))
     # each half is read by the reader trained on the other half
-    fit_reader, report_reader = (Assistant(corpus=args.corpus, index_dir=args.index_dir, reader=SpanReader(r)) for r in args.readers)
+    fit_reader, report_reader = (Assistant(corpus=args.corpus, index_dir=args.index_dir, reader=SpanReader(r.split(os.pathsep))) for r in args.readers)
     held_out = {"top_chunks": A.TOP_CHUNKS, "by_mode": {}}
     shipped = {"top_chunks": A.TOP_CHUNKS, "by_mode": {}, "report": {}}
     cache = _load_reads(args.reads, args.readers)

@@ -90,6 +90,48 @@ def test_quantized_weights_round_trip_within_half_a_step_per_row():
     assert bool(((back["w"] - w).abs() <= step[:, None] / 2 + 1e-6).all())
 
 
+class _Fixed:
+    """A stand-in model and head: the head returns fixed start/end scores for every token."""
+
+    def __init__(self, start, end) -> None:
+        import torch
+
+        self.logits = torch.tensor([start, end], dtype=torch.float32).T[None]  # (1, tokens, 2)
+
+    def __call__(self, *args, **kwargs):
+        import types
+
+        return types.SimpleNamespace(last_hidden_state=None) if kwargs else self.logits
+
+
+def test_several_readers_are_averaged_and_the_average_decides(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qa.reader import SpanReader
+
+    class Tok:  # "[CLS] q [SEP] w0 w1 w2 [SEP]": passage words at tokens 3-5, 5 characters apart
+        def __call__(self, questions, passages, **kwargs):
+            import torch
+
+            class Enc(dict):
+                def sequence_ids(self, k):
+                    return [None, 0, None, 1, 1, 1, None]
+
+            return Enc(offset_mapping=torch.tensor([[(0, 0), (0, 0), (0, 0), (0, 4), (5, 9), (10, 14), (0, 0)]]),
+                       input_ids=torch.zeros(1, 7, dtype=torch.long))
+
+    # reader A alone answers w0 (3 + 3), B alone w2 (3 + 3);
+    # their average points at w1, which each scores second
+    a = _Fixed([0, 0, 0, 3, 2, 0, 0], [0, 0, 0, 3, 2, 0, 0])
+    b = _Fixed([0, 0, 0, 0, 2, 3, 0], [0, 0, 0, 0, 2, 3, 0])
+    r = SpanReader(["a", "b"])
+    r._tokenizer, r._models, r._pool = Tok(), [(a, a), (b, b)], ThreadPoolExecutor(2)
+    g = r.read("q?", ["w0a w1b w2c"])[0]
+    assert (g.start, g.end) == (5, 9) and g.score == pytest.approx(4.0)
+    r._models, r._pool = [(a, a)], None
+    assert r.read("q?", ["w0a w1b w2c"])[0].start == 0
+
+
 def test_a_damaged_reader_file_is_a_one_line_model_error(tmp_path):
     from qa.errors import ModelError
     from qa.reader import SpanReader
