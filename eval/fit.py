@@ -179,7 +179,7 @@ def main() -> None:
     p.add_argument("--questions", required=True)
     p.add_argument("--readers", nargs=2, required=True, metavar=("FIT_READER", "REPORT_READER"),
                    help="readers trained on the fit half and on the report half (eval/train_reader.py --articles); "
-                        "several runs of one half joined by os.pathsep are read together, as the shipped pair is")
+                        "several runs of one half joined by os.pathsep are read together (see qa/reader.py)")
     p.add_argument("--false-abstain", type=float, default=0.09)
     p.add_argument("--split-out", help="folder to write the half-fitted calibration.json and heldout.jsonl into")
     p.add_argument("--write", action="store_true", help="write qa/calibration.json")
