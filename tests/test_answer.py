@@ -104,7 +104,7 @@ class _Fixed:
         return types.SimpleNamespace(last_hidden_state=None) if kwargs else self.logits
 
 
-def test_several_readers_are_averaged_and_the_average_decides(monkeypatch):
+def test_several_readers_are_averaged_and_the_average_decides():
     from concurrent.futures import ThreadPoolExecutor
 
     from qa.reader import SpanReader
