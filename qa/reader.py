@@ -97,11 +97,6 @@ def best_span(start: np.ndarray, end: np.ndarray, first: int, last: int, longest
     return first + a, first + b, float(scores[a, b])
 
 
-def _logsumexp(x: np.ndarray) -> float:
-    m = float(x.max())
-    return m + float(np.log(np.exp(x - m).sum()))
-
-
 def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: list[int],
            sentence_starts: list[int]) -> Guess:
     """The reader's guess in one passage: first the sentence, then the span inside it.
@@ -122,7 +117,7 @@ def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: lis
     best = None
     for sid in np.unique(sentence):
         run = tokens[sentence == sid]
-        support = _logsumexp(start[run]) + _logsumexp(end[run])
+        support = float(np.logaddexp.reduce(start[run]) + np.logaddexp.reduce(end[run]))
         if best is None or support > best[0]:
             best = (support, int(run[0]), int(run[-1]))
     support, a, b = best
@@ -195,7 +190,6 @@ class SpanReader:
             self._load()
         import torch
 
-        torch.set_num_threads(1)
         enc = self._tokenizer(
             [question] * len(passages), passages, truncation="only_second", max_length=MAX_TOKENS,
             padding=True, return_offsets_mapping=True, return_tensors="pt",
