@@ -46,9 +46,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from qa import answer as A  # noqa: E402
-from qa.evaluate import Question, exact_match, load_questions, roc_auc, token_f1  # noqa: E402
+from qa.evaluate import Question, contains_answer, exact_match, load_questions, roc_auc, token_f1  # noqa: E402
+from qa.reader import Guess  # noqa: E402
+from qa.types import Hit  # noqa: E402
 
 MODES = ("hybrid", "dense", "bm25")
+READS_FORMAT = 3  # hits and every sentence's guess, with its passage's total
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 25) -> tuple[np.ndarray, float]:
@@ -97,7 +100,8 @@ def split_articles(articles: list[str]) -> tuple[set[str], set[str]]:
 
 
 def read_all(a, mode: str, questions: list[Question], idx: list[int]) -> dict[int, dict]:
-    """Retrieve and read questions ``idx`` with Assistant ``a``: what the confidence is fitted on."""
+    """Retrieve and read questions ``idx`` with Assistant ``a``: the hits and the reader's guesses,
+    kept so that the choice weights and the confidence can be refitted without reading again."""
     from qa.retrieve import retrieve
 
     index, reader = a.index, a.reader
@@ -105,11 +109,72 @@ def read_all(a, mode: str, questions: list[Question], idx: list[int]) -> dict[in
     for i in idx:
         q = questions[i]
         hits = retrieve(index, q.question, a.encoder, k=5, mode=mode).hits
-        found = A.read(q.question, hits, index.chunks, index.sentences, a.doc_text, reader)
-        if found is None:
-            out[i] = {"answer": "", "features": None}
+        material = A.passages_of(hits, index.chunks, index.sentences, a.doc_text)
+        guesses = reader.read(q.question, [m.text for m in material], [m.starts for m in material])
+        out[i] = {"hits": [[h.chunk, h.score, h.dense, h.bm25] for h in hits],
+                  "guesses": [[[g.start, g.end, g.score, g.null, g.support, g.total] for g in gs] for gs in guesses]}
+    return out
+
+
+def _unpack(raw: dict) -> tuple[list[Hit], list[list[Guess]]]:
+    hits = [Hit(int(c), s, d, b) for c, s, d, b in raw["hits"]]
+    return hits, [[Guess(int(s), int(e), *scores) for s, e, *scores in gs] for gs in raw["guesses"]]
+
+
+def sentence_candidates(a, questions: list[Question], raw: dict[int, dict], idx: list[int]) -> list[np.ndarray]:
+    """Per answerable question, one row per sentence the reader read: (support, relative
+    retrieval score, question-word overlap, holds a gold answer in a gold file)."""
+    index = a.index
+    out = []
+    for i in idx:
+        q = questions[i]
+        if not q.answerable:
             continue
-        out[i] = {"answer": a.doc_text(found.doc)[slice(*found.phrase)], "features": found.features}
+        hits, guesses = _unpack(raw[i])
+        material = A.passages_of(hits, index.chunks, index.sentences, a.doc_text)
+        terms = A.stems(q.question)
+        top = hits[0].score if hits and hits[0].score > 0 else 1.0
+        rows = []
+        for k, gs in enumerate(guesses):
+            gold = Path(a.doc_path(material[k].doc)).name in q.sources
+            for g in gs:
+                if g.end <= g.start:
+                    continue
+                lo, hi = A.sentence_of(material[k], g.start)
+                text = material[k].text[lo:hi]
+                rows.append([g.support, hits[k].score / top, A.overlap(terms, text), gold and contains_answer(text, q.answers)])
+        out.append(np.array(rows, dtype=float).reshape(-1, 4))
+    return out
+
+
+def fit_choice(candidates: list[np.ndarray], retrieval=np.arange(0, 40.5, 1.0), overlap=np.arange(0, 20.5, 0.5)) -> dict:
+    """The weights of retrieval and word overlap (support's is 1) that put the most gold sentences first."""
+    width = max((len(c) for c in candidates), default=0)
+    table = np.zeros((len(candidates), max(width, 1), 4))
+    table[:, :, 0] = -np.inf  # padding never wins
+    for n, c in enumerate(candidates):
+        table[n, : len(c)] = c
+    rows = np.arange(len(candidates))
+    best, picked = -1, None
+    for wr in retrieval:
+        for wo in overlap:
+            first = np.argmax(table[:, :, 0] + wr * table[:, :, 1] + wo * table[:, :, 2], axis=1)
+            hits = int(table[rows, first, 3].sum())
+            if hits > best:
+                best, picked = hits, {"retrieval": float(wr), "overlap": float(wo)}
+    return picked
+
+
+def decisions(a, questions: list[Question], raw: dict[int, dict], idx: list[int], weights: dict) -> dict[int, dict]:
+    """The answer and confidence features of each kept read, with choice ``weights``."""
+    index = a.index
+    out = {}
+    for i in idx:
+        hits, guesses = _unpack(raw[i])
+        material = A.passages_of(hits, index.chunks, index.sentences, a.doc_text)
+        found = A.decide(questions[i].question, hits, guesses, material, index.sentences, a.doc_text, weights)
+        out[i] = ({"answer": "", "features": None} if found is None else
+                  {"answer": a.doc_text(found.doc)[slice(*found.phrase)], "features": found.features})
     return out
 
 
@@ -160,7 +225,7 @@ def _load_reads(path: str | None, readers: list[str]) -> dict[str, dict[int, dic
     if not path or not Path(path).exists():
         return {}
     kept = json.loads(Path(path).read_text())
-    if kept.get("readers") != _reader_keys(readers):
+    if kept.get("readers") != _reader_keys(readers) or kept.get("format") != READS_FORMAT:
         return {}
     return {mode: {int(i): r for i, r in reads.items()} for mode, reads in kept["by_mode"].items()}
 
@@ -168,7 +233,7 @@ def _load_reads(path: str | None, readers: list[str]) -> dict[str, dict[int, dic
 def _save_reads(path: str | None, readers: list[str], cache: dict) -> None:
     if path:
         tmp = Path(path + ".tmp")
-        tmp.write_text(json.dumps({"readers": _reader_keys(readers), "by_mode": cache}))
+        tmp.write_text(json.dumps({"readers": _reader_keys(readers), "format": READS_FORMAT, "by_mode": cache}))
         tmp.replace(path)
 
 
@@ -205,11 +270,15 @@ def main() -> None:
         if mode not in cache:
             cache[mode] = read_all(report_reader, mode, questions, fit_idx) | read_all(fit_reader, mode, questions, rep_idx)
             _save_reads(args.reads, args.readers, cache)
-        reads = cache[mode]
-        held_out["by_mode"][mode] = fit_confidence(questions, reads, fit_idx, args.false_abstain)
-        shipped["by_mode"][mode] = fit_confidence(questions, reads, every, args.false_abstain)
-        shipped["report"][mode] = {"report_half_held_out": metrics(questions, reads, rep_idx, held_out["by_mode"][mode]),
-                                   "all_out_of_fold": metrics(questions, reads, every, shipped["by_mode"][mode])}
+        raw = cache[mode]
+        candidates = dict(zip((i for i in every if questions[i].answerable), sentence_candidates(fit_reader, questions, raw, every)))
+        decided = []
+        for fitted, idx in ((held_out, fit_idx), (shipped, every)):
+            weights = fit_choice([candidates[i] for i in idx if i in candidates])
+            decided.append(decisions(fit_reader, questions, raw, every, weights))
+            fitted["by_mode"][mode] = {"choice": weights} | fit_confidence(questions, decided[-1], idx, args.false_abstain)
+        shipped["report"][mode] = {"report_half_held_out": metrics(questions, decided[0], rep_idx, held_out["by_mode"][mode]),
+                                   "all_out_of_fold": metrics(questions, decided[1], every, shipped["by_mode"][mode])}
         print(json.dumps({mode: shipped["report"][mode], "seconds": round(time.time() - t0)}), file=sys.stderr)
     note = "Fitted by eval/fit.py on the squad2-dev development set, cross-fitted (see its docstring to rerun)."
     held_out["fit"] = {"articles": sorted(fit_arts), "false_abstain": args.false_abstain, "note": note}

@@ -37,19 +37,20 @@ MAX_ANSWER_TOKENS = 30
 
 @dataclass(frozen=True)
 class Guess:
-    """The reader's best answer in one passage: character offsets into the passage text."""
+    """The reader's best answer in one sentence of a passage: character offsets into the passage text."""
 
     start: int
     end: int
     score: float  # start logit + end logit of the span
     null: float  # start + end logit of [CLS]: "this passage does not answer"
     support: float  # log of the start and end mass on the span's sentence: how sure the sentence is
+    total: float = 0.0  # log of all start and all end mass in the passage, [CLS] included: the scale
 
 
 class Reader(Protocol):
-    """Anything that can point at an answer span in each passage (tests inject a fake)."""
+    """Anything that can point at an answer span in each sentence of each passage (tests inject a fake)."""
 
-    def read(self, question: str, passages: list[str], sentence_starts: list[list[int]] | None = None) -> list[Guess]: ...
+    def read(self, question: str, passages: list[str], sentence_starts: list[list[int]] | None = None) -> list[list[Guess]]: ...
 
 
 def weights_paths() -> list[Path]:
@@ -98,31 +99,32 @@ def best_span(start: np.ndarray, end: np.ndarray, first: int, last: int, longest
 
 
 def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: list[int],
-           sentence_starts: list[int]) -> Guess:
-    """The reader's guess in one passage: first the sentence, then the span inside it.
+           sentence_starts: list[int]) -> list[Guess]:
+    """The reader's guesses in one passage: in each sentence, its support and its best span.
 
-    A sentence's support is the log of the start and end mass on its tokens (summed
-    in probability, not just the single best pair), so a sentence the reader points into
-    several times beats a stray peak elsewhere; the span is then the best one inside that
-    sentence, so it never runs across a sentence or a title. Measured on held-out
-    development articles against the best span anywhere: answer F1 .400 -> .415,
-    sentence holding the answer .622 -> .701.
+    A sentence's support is the log of the start and end mass on its tokens (summed in
+    probability, not just the single best pair), so a sentence the reader points into
+    several times beats a stray peak elsewhere; which sentence wins is decided with the
+    question's words and retrieval's ranking (``qa.answer.choice``). Each span stays
+    inside its sentence, so it never runs across a sentence or a title. Measured on
+    held-out development articles against the best span anywhere: answer F1 .400 -> .415,
+    sentence holding the answer .622 -> .701 (support alone).
     """
-    null = float(start[0] + end[0])
     if not context:
-        return Guess(0, 0, -np.inf, null, -np.inf)
+        return []
+    null = float(start[0] + end[0])
     first, last = context[0], context[-1]
     tokens = np.arange(first, last + 1)
+    read = np.r_[0, tokens]
+    total = float(np.logaddexp.reduce(start[read]) + np.logaddexp.reduce(end[read]))
     sentence = np.searchsorted(np.asarray(sorted(sentence_starts), dtype=np.int64), offsets[tokens, 0], side="right")
-    best = None
+    out = []
     for sid in np.unique(sentence):
         run = tokens[sentence == sid]
         support = float(np.logaddexp.reduce(start[run]) + np.logaddexp.reduce(end[run]))
-        if best is None or support > best[0]:
-            best = (support, int(run[0]), int(run[-1]))
-    support, a, b = best
-    i, j, score = best_span(start, end, a, b)
-    return Guess(int(offsets[i, 0]), int(offsets[j, 1]), score, null, support)
+        i, j, score = best_span(start, end, int(run[0]), int(run[-1]))
+        out.append(Guess(int(offsets[i, 0]), int(offsets[j, 1]), score, null, support, total))
+    return out
 
 
 class SpanReader:
@@ -178,8 +180,8 @@ class SpanReader:
             self._pool = ThreadPoolExecutor(max_workers=len(models), thread_name_prefix="qa-reader")
         self._models = models
 
-    def read(self, question: str, passages: list[str], sentence_starts: list[list[int]] | None = None) -> list[Guess]:
-        """One guess per passage, read in one batch; each reader on its own thread, one core each.
+    def read(self, question: str, passages: list[str], sentence_starts: list[list[int]] | None = None) -> list[list[Guess]]:
+        """Per passage, one guess per sentence; read in one batch, each reader on its own thread, one core each.
 
         ``sentence_starts`` gives, per passage, the character offsets where its sentences
         begin; without them each passage is one sentence.

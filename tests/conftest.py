@@ -75,10 +75,8 @@ class FakeReader:
                 span = next((m for m in re.finditer(pattern, text[s:e]) if m.group().lower() not in asked), None)
                 if span:
                     break
-            if span is None:
-                out.append(Guess(0, 0, float("-inf"), 0.0, float("-inf")))
-            else:
-                out.append(Guess(s + span.start(), s + span.end(), float(max(shared, 0)), 0.0, float(max(shared, 0))))
+            out.append([] if span is None else
+                       [Guess(s + span.start(), s + span.end(), float(max(shared, 0)), 0.0, float(max(shared, 0)))])
         return out
 
 

@@ -47,33 +47,55 @@ def _offsets(n: int) -> np.ndarray:
 def test_decode_never_runs_a_span_across_a_sentence_start():
     start = np.array([0.0, 6.0, 0.0, 0.0, 0.0])
     end = np.array([0.0, 0.0, 0.0, 6.0, 0.0])  # best pair (1, 3) spans the sentence starting at char 20
-    g = decode(start, end, _offsets(5), [1, 2, 3, 4], sentence_starts=[20])
-    assert g.start >= 20 or g.end <= 20
-    assert decode(start, end, _offsets(5), [1, 2, 3, 4], sentence_starts=[]).end == 35  # one sentence: (1, 3) is fine
+    guesses = decode(start, end, _offsets(5), [1, 2, 3, 4], sentence_starts=[20])
+    assert [(g.start, g.end) for g in guesses] == [(10, 15), (20, 35)]  # one span per sentence, each inside it
+    whole = decode(start, end, _offsets(5), [1, 2, 3, 4], sentence_starts=[])
+    assert [(g.start, g.end) for g in whole] == [(10, 35)]  # one sentence: (1, 3) is fine
 
 
-def test_decode_prefers_the_sentence_with_the_most_mass_over_a_lone_peak():
+def test_decode_gives_the_sentence_with_the_most_mass_the_most_support():
     # sentence A (tokens 1-2) has one sharp pair; sentence B (tokens 3-6) spreads more mass over its tokens
     start = np.array([0.0, 5.0, 0.0, 4.5, 4.5, 4.5, 0.0])
     end = np.array([0.0, 0.0, 5.0, 0.0, 4.5, 4.5, 4.5])
-    g = decode(start, end, _offsets(7), [1, 2, 3, 4, 5, 6], sentence_starts=[30])
-    assert g.start >= 30  # B wins, though A's best pair (10.0) beats B's (9.0)
-    assert g.score == pytest.approx(9.0)
-    assert g.support > 10.0 and g.null == 0.0
+    a, b = decode(start, end, _offsets(7), [1, 2, 3, 4, 5, 6], sentence_starts=[30])
+    assert a.score == pytest.approx(10.0) and b.score == pytest.approx(9.0)
+    assert b.support > a.support > 10.0  # B wins on support, though A's best pair beats B's
+    assert a.null == b.null == 0.0
+    assert a.total == b.total == pytest.approx(np.logaddexp.reduce(start) + np.logaddexp.reduce(end))  # [CLS] and every token
 
 
-def test_decode_without_passage_tokens_is_an_empty_guess():
-    g = decode(np.zeros(3), np.zeros(3), _offsets(3), [], sentence_starts=[])
-    assert (g.start, g.end) == (0, 0) and g.score == -np.inf
+def test_decode_without_passage_tokens_has_no_guess():
+    assert decode(np.zeros(3), np.zeros(3), _offsets(3), [], sentence_starts=[]) == []
+
+
+def _material(*texts_and_starts) -> list:
+    return [A.Material(k, 0, text, list(range(len(text) + 1)), starts) for k, (text, starts) in enumerate(texts_and_starts)]
+
+
+CHOICE = {"retrieval": 10.0, "overlap": 8.0}
 
 
 def test_retrieval_breaks_a_near_tie_between_passages_but_not_a_clear_verdict():
     hits = [Hit(0, 0.8), Hit(1, 0.4)]
-    tie = [Guess(0, 4, 5.0, 0.0, 5.0), Guess(0, 4, 5.0, 0.0, 6.0)]
-    assert A.choice(tie, hits) == 0  # one point of support is less than half the top score's weight
-    clear = [Guess(0, 4, 5.0, 0.0, 5.0), Guess(0, 4, 5.0, 0.0, 5.0 + A.RETRIEVAL_WEIGHT)]
-    assert A.choice(clear, hits) == 1
-    assert A.choice([Guess(0, 0, -np.inf, 0.0, -np.inf)] * 2, hits) is None
+    material = _material(("Some text here.", []), ("Some text here.", []))
+    tie = [[Guess(0, 4, 5.0, 0.0, 5.0)], [Guess(0, 4, 5.0, 0.0, 6.0)]]
+    assert A.choice("q?", tie, hits, material, CHOICE) == (0, 0)  # one point of support is less than half the top score's weight
+    clear = [[Guess(0, 4, 5.0, 0.0, 5.0)], [Guess(0, 4, 5.0, 0.0, 5.0 + CHOICE["retrieval"])]]
+    assert A.choice("q?", clear, hits, material, CHOICE) == (1, 0)
+    assert A.choice("q?", [[], [Guess(0, 0, -np.inf, 0.0, -np.inf)]], hits, material, CHOICE) is None
+
+
+def test_the_question_s_words_move_the_choice_to_the_sentence_that_holds_them():
+    text = "The office opened in Quito. The ministry reported 187 cases in 2012."
+    second = text.index("The ministry")
+    material = _material((text, [second]))
+    guesses = [[Guess(21, 26, 6.0, 0.0, 6.0), Guess(second + 22, second + 25, 5.0, 0.0, 5.0)]]
+    question = "How many cases did the ministry report?"
+    # the second sentence holds "ministry", "cases" and "report(ed)": 3 of the 3 content words
+    assert A.choice(question, guesses, [Hit(0, 1.0)], material, {"retrieval": 10.0, "overlap": 2.0}) == (0, 1)
+    assert A.choice(question, guesses, [Hit(0, 1.0)], material, {"retrieval": 10.0, "overlap": 0.0}) == (0, 0)
+    assert text[slice(*A.sentence_of(material[0], second + 22))] == "The ministry reported 187 cases in 2012."
+    assert A.sentence_of(material[0], 3) == (0, second)
 
 
 def test_quantized_weights_round_trip_within_half_a_step_per_row():
@@ -126,10 +148,10 @@ def test_several_readers_are_averaged_and_the_average_decides():
     b = _Fixed([0, 0, 0, 0, 2, 3, 0], [0, 0, 0, 0, 2, 3, 0])
     r = SpanReader(["a", "b"])
     r._tokenizer, r._models, r._pool = Tok(), [(a, a), (b, b)], ThreadPoolExecutor(2)
-    g = r.read("q?", ["w0a w1b w2c"])[0]
+    [[g]] = r.read("q?", ["w0a w1b w2c"])
     assert (g.start, g.end) == (5, 9) and g.score == pytest.approx(4.0)
     r._models, r._pool = [(a, a)], None
-    assert r.read("q?", ["w0a w1b w2c"])[0].start == 0
+    assert r.read("q?", ["w0a w1b w2c"])[0][0].start == 0
 
 
 def test_a_damaged_reader_file_is_a_one_line_model_error(tmp_path):
@@ -183,8 +205,8 @@ class Scripted:
         out = []
         for p in passages:
             i = p.find(self.phrase)
-            out.append(Guess(i, i + len(self.phrase), self.score, self.null, self.score) if i >= 0
-                       else Guess(0, 3, self.others, self.null, self.others))
+            out.append([Guess(i, i + len(self.phrase), self.score, self.null, self.score) if i >= 0
+                        else Guess(0, 3, self.others, self.null, self.others)])
         return out
 
 
@@ -192,7 +214,7 @@ class Scripted:
 def calibrated(monkeypatch):
     """Set the confidence model for the test: ``calibrated(weights, bias, threshold)``."""
     def set_(weights=None, bias=0.0, threshold=0.5):
-        fitted = {"confidence": {"weights": weights or {}, "bias": bias}, "threshold": threshold}
+        fitted = {"choice": CHOICE, "confidence": {"weights": weights or {}, "bias": bias}, "threshold": threshold}
         cal = {"top_chunks": 3, "by_mode": {m: fitted for m in ("hybrid", "dense", "bm25")}}
         monkeypatch.setattr(A, "calibration", lambda: cal)
     return set_
@@ -227,7 +249,7 @@ def test_a_phrase_across_a_line_break_is_cited_and_shown_on_one_line(calibrated)
 def test_the_highest_scoring_passage_wins():
     chunks, sentences = _index(TEXT)
     hits = [Hit(1, 0.8), Hit(0, 0.5)]
-    found = A.read("q?", hits, chunks, sentences, lambda d: TEXT, Scripted("Ministry of the Interior", score=2.0, others=7.0))
+    found = A.read("q?", hits, chunks, sentences, lambda d: TEXT, Scripted("Ministry of the Interior", score=2.0, others=7.0), CHOICE)
     assert TEXT[slice(*found.phrase)] != "Ministry of the Interior"  # the other passage scored 7 > 2
     assert found.features[A.CONFIDENCE_FEATURES.index("rank")] == 0.0
 
@@ -275,7 +297,7 @@ def test_an_empty_guess_everywhere_abstains_with_zero_confidence(calibrated):
 
     class Nothing:
         def read(self, question, passages, sentence_starts=None):
-            return [Guess(0, 0, float("-inf"), 1.0, float("-inf")) for _ in passages]
+            return [[] for _ in passages]
 
     ans = _extract(Nothing())
     assert ans.abstained and ans.confidence == 0.0 and ans.passages
@@ -291,9 +313,9 @@ def test_threshold_decides_abstention(calibrated):
 
 
 def test_confidence_is_the_calibrated_sigmoid_of_the_mode(monkeypatch):
-    by_mode = {"hybrid": {"confidence": {"weights": {}, "bias": 1.0}, "threshold": 0.0},
-               "bm25": {"confidence": {"weights": {"gap": 0.5}, "bias": 0.0}, "threshold": 0.0},
-               "dense": {"confidence": {"weights": {}, "bias": -1.0}, "threshold": 0.0}}
+    by_mode = {"hybrid": {"choice": CHOICE, "confidence": {"weights": {}, "bias": 1.0}, "threshold": 0.0},
+               "bm25": {"choice": CHOICE, "confidence": {"weights": {"gap": 0.5}, "bias": 0.0}, "threshold": 0.0},
+               "dense": {"choice": CHOICE, "confidence": {"weights": {}, "bias": -1.0}, "threshold": 0.0}}
     monkeypatch.setattr(A, "calibration", lambda: {"by_mode": by_mode})
     assert _extract(Scripted("187")).confidence == pytest.approx(1 / (1 + np.exp(-1.0)), abs=1e-4)
     assert _extract(Scripted("187"), mode="dense").confidence == pytest.approx(1 / (1 + np.exp(1.0)), abs=1e-4)
@@ -313,15 +335,40 @@ def test_confidence_features_see_missing_names_and_numbers():
     assert (f["cap_miss"], f["num_miss"]) == (0.0, 0.0)
 
 
+def test_confidence_features_do_not_move_when_a_reader_s_scores_shift():
+    """A reader whose logits all sit higher by c (another training run) gets the same confidence."""
+    hits = [Hit(0, 0.5, dense=0.5, bm25=3.0), Hit(1, 0.4, dense=0.4, bm25=1.0)]
+    text = "The treaty was signed in 1805."
+
+    def features(c: float) -> list[float]:
+        guesses = [Guess(0, 4, 6.0 + c, 1.0 + c, 6.5 + c, 8.0 + c), Guess(0, 4, 2.0 + c, 3.0 + c, 2.5 + c, 5.0 + c)]
+        return A.confidence_features("When was the treaty signed?", hits, guesses, 0, "1805", text, text)
+
+    assert features(7.0) == pytest.approx(features(0.0))
+    f = dict(zip(A.CONFIDENCE_FEATURES, features(0.0)))
+    assert (f["span"], f["null"], f["support"], f["min_null"], f["margin"]) == (-2.0, -7.0, -1.5, -7.0, -2.0 - (2.0 - 5.0))
+
+
 def test_shipped_calibration_is_complete_for_every_mode():
     cal = A.calibration()
     for mode in ("hybrid", "dense", "bm25"):
         fitted = cal["by_mode"][mode]
         assert set(fitted["confidence"]["weights"]) == set(A.CONFIDENCE_FEATURES), mode
         assert 0.0 < fitted["threshold"] < 1.0, mode
+        assert set(fitted["choice"]) == {"retrieval", "overlap"}, mode
 
 
 # ---------------------------------------------------------------- fitting
+
+def test_fit_choice_finds_the_weights_that_put_gold_sentences_first():
+    fit = _fit_module()
+    # rows: support, relative retrieval score, word overlap, gold
+    by_retrieval = np.array([[5.0, 0.5, 0.0, 0], [4.0, 1.0, 0.0, 1]])  # needs retrieval weight > 2
+    by_overlap = np.array([[5.0, 1.0, 0.2, 0], [4.0, 1.0, 0.9, 1]])  # needs overlap weight > 1/0.7
+    got = fit.fit_choice([by_retrieval, by_overlap, np.zeros((0, 4))], retrieval=np.arange(0, 5.0), overlap=np.arange(0, 5.0))
+    assert got["retrieval"] > 2 and got["overlap"] > 1 / 0.7
+    assert fit.fit_choice([by_retrieval], retrieval=np.arange(0, 2.0), overlap=np.arange(0, 2.0))["retrieval"] == 0.0  # none helps: the first
+
 
 def test_choose_threshold_bounds_false_abstentions():
     fit = _fit_module()
@@ -364,3 +411,18 @@ def test_kept_reads_are_reused_only_for_the_same_readers(tmp_path):
     assert fit._load_reads(path, readers[::-1]) == {}  # other readers: read again
     assert fit._load_reads(str(tmp_path / "missing.json"), readers) == {}
     assert fit._load_reads(None, readers) == {}
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("In 1905 the prize went to Robert Koch for his work.", "Robert", "Robert Koch"),
+    ("She met Gamal Abdul Nasser in Cairo.", "Nasser", "Gamal Abdul Nasser"),
+    ("He studied at the University of\nParis for years.", "University", "University of\nParis"),
+    ("The prize went to Koch, a German.", "Koch", "Koch"),  # a comma ends the name
+    ("Robert Koch won it.", "Koch", "Koch"),  # the sentence's first word may be capitalised for any reason
+    ("The cat sat on the mat.", "cat", "cat"),  # not a name
+    ("It was Quito. Lima came next.", "Quito", "Quito"),  # never into the next sentence
+])
+def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
+    s = text.index(span)
+    a, b = A.whole_name(text, s, s + len(span), 0, len(text))
+    assert text[a:b] == expected

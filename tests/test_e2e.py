@@ -114,8 +114,8 @@ def test_the_real_reader_points_at_the_answer_and_declines_a_passage_without_one
                "2011 and 2012 in Quito, most of them involving girls from rural provinces.")
     unrelated = "The committee met in Geneva to review the annual budget of the organisation."
     reader = SpanReader()
-    yes, no = reader.read("How many cases of trafficking were reported between 2011 and 2012?", [passage, unrelated])
+    [yes], [no] = reader.read("How many cases of trafficking were reported between 2011 and 2012?", [passage, unrelated])
     assert passage[yes.start:yes.end] == "187"
     assert yes.score - yes.null > no.score - no.null  # the passage with the answer is the surer one
-    when = reader.read("Where were the cases reported?", [passage])[0]
+    [[when]] = reader.read("Where were the cases reported?", [passage])
     assert passage[when.start:when.end] == "Quito"
