@@ -285,7 +285,8 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
         return None
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se])
-    return Read(doc, quantity(question, text, *whole_name(text, fs, fe, ss, se)), (ss, se), feats)
+    fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se), se)
+    return Read(doc, quantity(question, text, fs, fe), (ss, se), feats)
 
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,
@@ -332,6 +333,26 @@ def whole_name(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, 
                 break
             start = m.start(1)
     return start, end
+
+
+_NAME = r"[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*)*"
+_MORE_NAMES = re.compile(rf"(?:,\s+{_NAME})*,?\s+and\s+{_NAME}")
+_PLURAL_QUESTION = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(\w+s)\b", re.I)
+_NOT_PLURAL = frozenset({"is", "was", "has", "does", "this", "his", "its", "as", "us"})
+
+
+def whole_list(question: str, text: str, start: int, end: int, hi: int) -> tuple[int, int]:
+    """A plural question ("Which cantons ...?") answered by the first name of a list of
+    names ("Guamote, Colta and Cuenca") gets the whole list, up to the sentence's end ``hi``.
+
+    Rare on the development set (one question in each half, both then exact) but common in
+    releases, which list places, countries and partners.
+    """
+    m = _PLURAL_QUESTION.search(question)
+    if not m or m.group(1).lower() in _NOT_PLURAL or not _capital(text[start:end].split()[-1]):
+        return start, end
+    more = _MORE_NAMES.match(text, end, hi)
+    return (start, more.end()) if more else (start, end)
 
 
 def quantity(question: str, text: str, start: int, end: int) -> tuple[int, int]:

@@ -426,3 +426,17 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     s = text.index(span)
     a, b = A.whole_name(text, s, s + len(span), 0, len(text))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("In which cantons were the agreements signed?", "Agreements were signed in Guamote, Colta and\nCuenca last week.", "Guamote",
+     "Guamote, Colta and\nCuenca"),
+    ("Which countries took part?", "Officials from Colombia, Ecuador and Peru met.", "Colombia", "Colombia, Ecuador and Peru"),
+    ("Which country hosted it?", "Officials from Colombia, Ecuador and Peru met.", "Colombia", "Colombia"),  # singular
+    ("Which countries took part?", "It was Colombia. Ecuador and Peru came later.", "Colombia", "Colombia"),  # next sentence
+])
+def test_a_plural_question_gets_the_whole_list_of_names(question, text, span, expected):
+    s = text.index(span)
+    hi = text.index(".") + 1 if "It was" in text else len(text)
+    a, b = A.whole_list(question, text, s, s + len(span), hi)
+    assert text[a:b] == expected
