@@ -339,8 +339,15 @@ def whole_name(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, 
 
 _NAME = r"[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*)*"
 _MORE_NAMES = re.compile(rf"(?:,\s+{_NAME})*,?\s+and\s+{_NAME}")
-_PLURAL_QUESTION = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(\w+s)\b", re.I)
+_WH_WORDS = re.compile(r"\b(?:which|what)\s+(\w+)(?:\s+(\w+))?", re.I)
 _NOT_PLURAL = frozenset({"is", "was", "has", "does", "this", "his", "its", "as", "us"})
+
+
+def _plural_question(question: str) -> bool:
+    """"Which cantons ...", "Which IOM officials ...": a plural noun in the two words after which/what."""
+    m = _WH_WORDS.search(question)
+    words = [w.lower() for w in (m.groups() if m else ()) if w]
+    return any(w.endswith("s") and not w.endswith("ss") and w not in _NOT_PLURAL for w in words)
 
 
 def whole_list(question: str, text: str, start: int, end: int, hi: int) -> tuple[int, int]:
@@ -350,8 +357,7 @@ def whole_list(question: str, text: str, start: int, end: int, hi: int) -> tuple
     Rare on the development set (one question in each half, both then exact) but common in
     releases, which list places, countries and partners.
     """
-    m = _PLURAL_QUESTION.search(question)
-    if not m or m.group(1).lower() in _NOT_PLURAL or not _capital(text[start:end].split()[-1]):
+    if not _plural_question(question) or not _capital(text[start:end].split()[-1]):
         return start, end
     more = _MORE_NAMES.match(text, end, hi)
     return (start, more.end()) if more else (start, end)

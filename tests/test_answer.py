@@ -432,6 +432,9 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     ("In which cantons were the agreements signed?", "Agreements were signed in Guamote, Colta and\nCuenca last week.", "Guamote",
      "Guamote, Colta and\nCuenca"),
     ("Which countries took part?", "Officials from Colombia, Ecuador and Peru met.", "Colombia", "Colombia, Ecuador and Peru"),
+    ("In which cities is it running?", "It runs in the cities of Quito,\nGuayaquil and Portoviejo.", "Quito",
+     "Quito,\nGuayaquil and Portoviejo"),  # the plural noun followed by a verb ending in s
+    ("What is the business called?", "It is Acme, Alpha and Omega.", "Acme", "Acme"),  # "is", "business": not plural
     ("Which country hosted it?", "Officials from Colombia, Ecuador and Peru met.", "Colombia", "Colombia"),  # singular
     ("Which countries took part?", "It was Colombia. Ecuador and Peru came later.", "Colombia", "Colombia"),  # next sentence
 ])
