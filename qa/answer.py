@@ -288,7 +288,7 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se])
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se), se)
-    return Read(doc, quantity(question, text, fs, fe), (ss, se), feats)
+    return Read(doc, quantity(question, text, fs, fe, ss, se), (ss, se), feats)
 
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,
@@ -363,17 +363,38 @@ def whole_list(question: str, text: str, start: int, end: int, hi: int) -> tuple
     return (start, more.end()) if more else (start, end)
 
 
-def quantity(question: str, text: str, start: int, end: int) -> tuple[int, int]:
-    """A how-many/how-much question is answered by a number: cut a longer span to its first one.
+def quantity(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A how-many/how-much question is answered by a number: cut a longer span to its first
+    one, and prefer the figure of the sentence ``[lo, hi)`` that counts what was asked
+    (also when the reader's span holds no figure).
 
-    The reader often runs on past the figure ("187 cases were reported between ...").
-    Measured on the development set, cross-fitted: F1 of these questions .45 -> .53 and
-    .65 -> .67 on the two halves. The confidence is computed before the cut, as fitted.
+    The reader often runs on past the figure ("187 cases were reported between ...") or
+    takes the wrong figure of the right sentence ("How many cases ...?" answered by the 11
+    of "187 cases ..., with 11 indictments"). Measured on the development set,
+    cross-fitted: the cut took F1 of these questions .45 -> .53 and .65 -> .67 on the two
+    halves; the counted noun then took EM .696 -> .717 and .407 -> .519 (12 gained, 2 lost).
+    The confidence is computed before either, as fitted.
     """
     if not _QUANTITY_QUESTION.search(question):
         return start, end
     m = _QUANTITY.search(text, start, end)
-    return (m.start(), m.end()) if m else (start, end)
+    first = (m.start(), m.end()) if m else (start, end)
+    counted = _counted(question)
+    if not counted or _counts(text, first[1], hi, counted):
+        return first
+    return next(((q.start(), q.end()) for q in _QUANTITY.finditer(text, lo, hi) if _counts(text, q.end(), hi, counted)), first)
+
+
+def _counted(question: str) -> set[str]:
+    """What a how-many question counts: the content words among the three after "how many"."""
+    rest = _QUANTITY_QUESTION.split(question, maxsplit=1)[-1]
+    return stems(" ".join(re.findall(r"[\w'-]+", rest)[:3]))
+
+
+def _counts(text: str, end: int, hi: int, counted: set[str]) -> bool:
+    """Whether the two words after a figure ending at ``end`` name what is counted."""
+    after = re.match(r"\s+(\S+(?:\s+\S+)?)", text[end:hi])
+    return bool(after and counted & stems(after.group(1)))
 
 
 def extract(

@@ -281,7 +281,21 @@ def test_punctuation_at_the_edges_is_trimmed(calibrated):
 def test_a_quantity_question_is_answered_by_the_number(question, span, expected):
     text = f"Intro. {span}. Outro."
     s = text.index(span)
-    a, b = A.quantity(question, text, s, s + len(span))
+    a, b = A.quantity(question, text, s, s + len(span), 0, len(text))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("How many cases were reported?", "11", "187"),  # the figure that counts cases
+    ("How many indictments were there?", "11", "11"),  # already the right one
+    ("How many were reported?", "11", "11"),  # nothing named: the reader's figure stays
+    ("How many of them were girls?", "11", "11"),  # nothing counted is named after a figure
+    ("How many cases were reported?", "The ministry", "187"),  # a span without a figure
+])
+def test_a_how_many_question_takes_the_figure_that_counts_what_was_asked(question, span, expected):
+    text = "The ministry said 187 cases were reported, with 11 indictments and 5 convictions."
+    s = text.index(span)
+    a, b = A.quantity(question, text, s, s + len(span), 0, len(text))
     assert text[a:b] == expected
 
 
