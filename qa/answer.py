@@ -354,8 +354,8 @@ def whole_list(question: str, text: str, start: int, end: int, hi: int) -> tuple
     """A plural question ("Which cantons ...?") answered by the first name of a list of
     names ("Guamote, Colta and Cuenca") gets the whole list, up to the sentence's end ``hi``.
 
-    Rare on the development set (one question in each half: one became exact, the other closer) but common in
-    releases, which list places, countries and partners.
+    Rare on the development set (one question in each half: one became exact, the other
+    closer) but common in releases, which list places, countries and partners.
     """
     if not _plural_question(question) or not _capital(text[start:end].split()[-1]):
         return start, end
