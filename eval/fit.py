@@ -135,17 +135,9 @@ def sentence_candidates(a, questions: list[Question], raw: dict[int, dict], idx:
             continue
         hits, guesses = _unpack(raw[i])
         material = A.passages_of(hits, index.chunks, index.sentences, a.doc_text)
-        terms = A.stems(q.question)
-        top = hits[0].score if hits and hits[0].score > 0 else 1.0
-        rows = []
-        for k, gs in enumerate(guesses):
-            gold = Path(a.doc_path(material[k].doc)).name in q.sources
-            for g in gs:
-                if g.end <= g.start:
-                    continue
-                lo, hi = A.sentence_of(material[k], g.start)
-                text = material[k].text[lo:hi]
-                rows.append([g.support, hits[k].score / top, A.overlap(terms, text), gold and contains_answer(text, q.answers)])
+        gold = [Path(a.doc_path(m.doc)).name in q.sources for m in material]
+        rows = [[*weighed, gold[k] and contains_answer(text, q.answers)]
+                for k, _, weighed, text in A.options(q.question, guesses, hits, material)]
         out.append(np.array(rows, dtype=float).reshape(-1, 4))
     return out
 

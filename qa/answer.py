@@ -240,6 +240,22 @@ def overlap(terms: set[str], text: str) -> float:
     return len(terms & stems(text)) / len(terms) if terms else 0.0
 
 
+def options(question: str, guesses: list[list[Guess]], hits: list[Hit],
+            material: list[Material]) -> list[tuple[int, int, tuple[float, float, float], str]]:
+    """Every sentence the reader pointed into, with what ``choice`` weighs: (passage, guess,
+    (support, retrieval score relative to the top hit's, share of the question's words), sentence text)."""
+    terms = stems(question)
+    top = hits[0].score if hits and hits[0].score > 0 else 1.0
+    out = []
+    for k, passage in enumerate(guesses):
+        for i, g in enumerate(passage):
+            if g.end > g.start:
+                lo, hi = sentence_of(material[k], g.start)
+                text = material[k].text[lo:hi]
+                out.append((k, i, (g.support, hits[k].score / top, overlap(terms, text)), text))
+    return out
+
+
 def choice(question: str, guesses: list[list[Guess]], hits: list[Hit], material: list[Material],
            weights: dict) -> tuple[int, int] | None:
     """The (passage, sentence) whose guess wins: the reader's support for the sentence,
@@ -251,18 +267,11 @@ def choice(question: str, guesses: list[list[Guess]], hits: list[Hit], material:
     answerable questions: sentence .742 -> .790 and answer F1 .436 -> .455 with the
     question's words added to support and retrieval.
     """
-    terms = stems(question)
-    top = hits[0].score if hits and hits[0].score > 0 else 1.0
     best, picked = -math.inf, None
-    for k, passage in enumerate(guesses):
-        for i, g in enumerate(passage):
-            if g.end <= g.start:
-                continue
-            lo, hi = sentence_of(material[k], g.start)
-            value = (g.support + weights["retrieval"] * hits[k].score / top
-                     + weights["overlap"] * overlap(terms, material[k].text[lo:hi]))
-            if value > best:
-                best, picked = value, (k, i)
+    for k, i, (support, retrieval, words), _ in options(question, guesses, hits, material):
+        value = support + weights["retrieval"] * retrieval + weights["overlap"] * words
+        if value > best:
+            best, picked = value, (k, i)
     return picked
 
 
