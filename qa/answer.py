@@ -35,7 +35,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .chunk import normalise
+from .chunk import BLOCK_LINE_WORDS, normalise
 from .reader import Guess, Reader
 from .types import Answer, Citation, Hit, Passage
 
@@ -296,7 +296,7 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
         return None
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se])
-    fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se), se)
+    fs, fe = one_line(text, *whole_list(question, text, *whole_name(text, fs, fe, ss, se), ss, se), ss, se)
     return Read(doc, quantity(question, text, fs, fe, ss, se), (ss, se), feats)
 
 
@@ -307,6 +307,30 @@ def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarr
     material = passages_of(hits, chunks, sentences, doc_text, top)
     guesses = reader.read(question, [m.text for m in material], [m.starts for m in material])
     return decide(question, hits, guesses, material, sentences, doc_text, weights)
+
+
+BLOCK_LINE_CHARS = 40
+
+
+def one_line(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """Keep a phrase inside a sentence ``[lo, hi)`` made of short lines (a contact block
+    joined by ``qa.chunk``: "please contact" / "Ana Guzmán" / "IOM Ecuador" / "Tel: ...")
+    on the line where it starts: each line is its own field, while the reader sees them
+    run together ("Ana Guzmán IOM Ecuador Tel").
+
+    A block has three lines or more, all but the first at most BLOCK_LINE_WORDS words and
+    BLOCK_LINE_CHARS characters; the inner lines of prose wrapped at 72 columns are
+    longer, so such a sentence is left alone.
+    """
+    lines = [line.strip() for line in text[lo:hi].split("\n") if line.strip()]
+    if len(lines) < 3 or any(len(line.split()) > BLOCK_LINE_WORDS or len(line) > BLOCK_LINE_CHARS for line in lines[1:]):
+        return start, end
+    cut = text.find("\n", start, end)
+    if cut < 0:
+        return start, end
+    while cut > start and text[cut - 1] in _EDGE:
+        cut -= 1
+    return start, cut
 
 
 _NEXT_WORD = re.compile(r"\s+([^\s,.;:!?)\]\"”]+)")
@@ -348,6 +372,10 @@ def whole_name(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, 
 
 _NAME = r"[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*)*"
 _MORE_NAMES = re.compile(rf"(?:,\s+{_NAME})*,?\s+and\s+{_NAME}")
+_NAME_LIST = re.compile(rf"{_NAME}(?:,\s+{_NAME})*,?\s+and\s+{_NAME}")
+_NAME_BEFORE = re.compile(rf"({_NAME}),\s+$")
+_ITEM = r"[\w'’-]+(?:[ \t\n]+[\w'’-]+){0,2}"
+_MORE_ITEMS = re.compile(rf"(?:,\s+{_ITEM})*,?\s+and\s+{_ITEM}(?=\s*[.,;:)]|\s*$)")
 _WH_WORDS = re.compile(r"\b(?:which|what)\s+(\w+)(?:\s+(\w+))?", re.I)
 _NOT_PLURAL = frozenset({"is", "was", "has", "does", "this", "his", "its", "as", "us"})
 
@@ -359,17 +387,33 @@ def _plural_question(question: str) -> bool:
     return any(w.endswith("s") and not w.endswith("ss") and w not in _NOT_PLURAL for w in words)
 
 
-def whole_list(question: str, text: str, start: int, end: int, hi: int) -> tuple[int, int]:
-    """A plural question ("Which cantons ...?") answered by the first name of a list of
-    names ("Guamote, Colta and Cuenca") gets the whole list, up to the sentence's end ``hi``.
+def whole_list(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A plural question ("Which cantons ...?", "For what purposes ...?") answered by one
+    item of a list gets the whole list, inside its sentence ``[lo, hi)``:
 
-    Rare on the development set (one question in each half: one became exact, the other
-    closer) but common in releases, which list places, countries and partners.
+    - a name grows forward over ", Colta and Cuenca", and a list of names ending the
+      span ("Ecuador and Peru") grows back over the names before it ("Colombia, ");
+    - a short lowercase item (at most three words) grows over ", begging and forced
+      labour" when the list then ends at a punctuation mark or the sentence's end.
+
+    Measured on the development set's kept out-of-fold reads, answerable questions: 9
+    answers changed, 5 became exact and none got worse (EM +.001 and +.002 on the two
+    halves); the releases list places, countries, partners and forms of exploitation.
     """
-    if not _plural_question(question) or not _capital(text[start:end].split()[-1]):
+    if not _plural_question(question):
         return start, end
-    more = _MORE_NAMES.match(text, end, hi)
-    return (start, more.end()) if more else (start, end)
+    if _capital(text[start:end].split()[-1]):
+        more = _MORE_NAMES.match(text, end, hi)
+        end = more.end() if more else end
+        if _NAME_LIST.fullmatch(text, start, end):
+            while (m := _NAME_BEFORE.search(text, max(lo, start - 200), start)) and "\n\n" not in text[m.start(1):start]:
+                start = m.start(1)
+        return start, end
+    phrase = text[start:end]
+    if len(phrase.split()) <= 3 and "," not in phrase and " and " not in phrase:
+        more = _MORE_ITEMS.match(text, end, hi)
+        end = more.end() if more else end
+    return start, end
 
 
 def quantity(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:

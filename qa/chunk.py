@@ -78,7 +78,7 @@ def split_sentences(clean: str) -> list[tuple[int, int]]:
             s, e = _strip(clean, seg_start + sent.start_char, seg_start + sent.end_char)
             if s < e and _ALNUM.search(clean, s, e):
                 spans.extend(_pieces(clean, s, e, MAX_SENTENCE_CHARS))
-    return _move_opening_quotes(clean, spans)
+    return _join_line_blocks(clean, _move_opening_quotes(clean, spans))
 
 
 def _move_opening_quotes(clean: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -91,6 +91,33 @@ def _move_opening_quotes(clean: str, spans: list[tuple[int, int]]) -> list[tuple
             if clean[e:ns].isspace() or e == ns:
                 out[k] = _strip(clean, s, e - 1)
                 out[k + 1] = (e - 1, ne)
+    return out
+
+
+_OPEN_END = re.compile(r"[^.!?…\"”’)\]]\Z")
+BLOCK_LINE_WORDS = 8  # a line this short, after a line with no full stop, continues it
+BLOCK_WORDS = 60  # a joined block stays a sentence-sized quote
+
+
+def _join_line_blocks(clean: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join short lines to the open line before them ("please contact" / "Ana Guzmán" /
+    "IOM Ecuador" / "Tel: ..."): a contact block, a dateline or a list of short items
+    reads as one sentence, so the name is quoted with what introduces it.
+
+    Only lines are joined (spans with a line break between them), and only when neither
+    ends with a full stop: a heading stays apart from the sentence under it, and a long
+    line (a paragraph) is never pulled in.
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out:
+            ps, pe = out[-1]
+            if ("\n" in clean[pe:s] and _OPEN_END.search(clean[ps:pe]) and _OPEN_END.search(clean[s:e])
+                    and len(clean[s:e].split()) <= BLOCK_LINE_WORDS
+                    and len(clean[ps:e].split()) <= BLOCK_WORDS):
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
     return out
 
 

@@ -46,7 +46,7 @@ from .embed import Encoder
 from .errors import IndexBusyError, IndexError_, first_line
 from .types import Document
 
-FORMAT = 1
+FORMAT = 2  # 2: short lines after an open line are one sentence (qa.chunk)
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 APPROX_THRESHOLD = 50_000  # above this many vectors an IVF index replaces exact search

@@ -451,9 +451,45 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     ("What is the business called?", "It is Acme, Alpha and Omega.", "Acme", "Acme"),  # "is", "business": not plural
     ("Which country hosted it?", "Officials from Colombia, Ecuador and Peru met.", "Colombia", "Colombia"),  # singular
     ("Which countries took part?", "It was Colombia. Ecuador and Peru came later.", "Colombia", "Colombia"),  # next sentence
+    # a list of names that ends the span grows back over the names before it
+    ("Which countries took part?", "Officials from Colombia, Ecuador and Peru met.", "Ecuador and Peru", "Colombia, Ecuador and Peru"),
+    ("Which provinces were they from?", "Children from Chimborazo, Tungurahua and\nImbabura provinces.", "Tungurahua and\nImbabura",
+     "Chimborazo, Tungurahua and\nImbabura"),
+    ("Which countries took part?", "Peru, as host. Then Ecuador and Chile met.", "Ecuador and Chile", "Ecuador and Chile"),  # sentence start
+    ("Which officials spoke?", "The minister spoke after Robert Koch, Director of Health.", "Director of Health",
+     "Director of Health"),  # one name, not a list: stays
+    # short lowercase items, when the list ends at a punctuation mark
+    ("For what purposes are they trafficked?", "They are trafficked for sexual exploitation and begging.", "sexual exploitation",
+     "sexual exploitation and begging"),
+    ("What forms of exploitation occur?", "Mostly sexual exploitation, domestic servitude, forced begging and forced labour.",
+     "sexual exploitation", "sexual exploitation, domestic servitude, forced begging and forced labour"),
+    ("What forms of exploitation occur?", "Mostly sexual exploitation and begging in the streets of the capital.",
+     "sexual exploitation", "sexual exploitation"),  # the list does not end: the last item is not short
+    ("What form of exploitation occurs?", "Mostly sexual exploitation and begging.", "sexual exploitation",
+     "sexual exploitation"),  # singular question
 ])
-def test_a_plural_question_gets_the_whole_list_of_names(question, text, span, expected):
+def test_a_plural_question_gets_the_whole_list(question, text, span, expected):
     s = text.index(span)
-    hi = text.index(".") + 1 if "It was" in text else len(text)
-    a, b = A.whole_list(question, text, s, s + len(span), hi)
+    lo, hi = (text.index(".") + 2, len(text)) if "as host" in text else (0, len(text))
+    hi = text.index(".") + 1 if "It was" in text else hi
+    a, b = A.whole_list(question, text, s, s + len(span), lo, hi)
+    assert text[a:b] == expected
+
+
+CONTACT = "For more information, please contact\n\nAna Guzm\u00e1n\n\nIOM Ecuador\n\nTel: +593.2.2266.304\n"
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    (CONTACT, "Ana Guzm\u00e1n\n\nIOM Ecuador\n\nTel", "Ana Guzm\u00e1n"),  # a block: one line, one field
+    (CONTACT, "IOM Ecuador", "IOM Ecuador"),
+    # prose wrapped at 72 columns: the lines are long, a span may cross them
+    ("The agreements were signed by the municipalities of Guamote and Colta in\n"
+     "the central highlands, where trafficking for begging is common among the\n"
+     "indigenous population, especially children.", "central highlands, where trafficking for begging is common among the\nindigenous",
+     "central highlands, where trafficking for begging is common among the\nindigenous"),
+    ("Contact\nAna Guzm\u00e1n", "Ana Guzm\u00e1n", "Ana Guzm\u00e1n"),  # two lines are no block
+])
+def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expected):
+    s = text.index(span)
+    a, b = A.one_line(text, s, s + len(span), 0, len(text))
     assert text[a:b] == expected

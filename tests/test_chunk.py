@@ -36,6 +36,21 @@ def test_a_sentence_longer_than_the_budget_is_its_own_chunk():
     assert len(chunks) == 2
 
 
+def test_a_block_of_short_lines_is_one_sentence():
+    clean = ("IOM Opens an Office in Quito\n\nThe office opened today.\n"
+             "For more information, please contact\n\nAna Guzm\u00e1n\n\nIOM Ecuador\nTel: +593.2.2266.304\n"
+             "Short closing line.\nAnother line ends open\nA short full sentence.")
+    texts = [" ".join(clean[s:e].split()) for s, e in split_sentences(clean)]
+    assert texts == [
+        "IOM Opens an Office in Quito",  # a heading stays apart from the full sentence under it
+        "The office opened today.",
+        "For more information, please contact Ana Guzm\u00e1n IOM Ecuador Tel: +593.2.2266.304",
+        "Short closing line.",
+        "Another line ends open",  # the next line is a full sentence: not pulled in
+        "A short full sentence.",
+    ]
+
+
 def test_chunk_offsets_point_into_the_original_file():
     docs, _ = read_corpus(CORPUS)
     chunked = chunk_corpus(docs, ChunkSettings(words=60))
