@@ -297,7 +297,7 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se])
     fs, fe = one_line(text, *whole_list(question, text, *whole_name(text, fs, fe, ss, se), ss, se), ss, se)
-    return Read(doc, quantity(question, text, fs, fe, ss, se), (ss, se), feats)
+    return Read(doc, reason(question, text, *quantity(question, text, fs, fe, ss, se), ss, se), (ss, se), feats)
 
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,
@@ -436,6 +436,37 @@ def quantity(question: str, text: str, start: int, end: int, lo: int, hi: int) -
     if not counted or _counts(text, first[1], hi, counted):
         return first
     return next(((q.start(), q.end()) for q in _QUANTITY.finditer(text, lo, hi) if _counts(text, q.end(), hi, counted)), first)
+
+
+_WHY_QUESTION = re.compile(r"\bwhy\b", re.I)
+_CAUSES = (r"because(?:\s+of)?|in order to|so that|so as to|due to|owing to|as a result of|since"
+           r"|as(?=\s+(?:it|they|he|she|we|there|this|these|those)\b)")
+_REASON_CUE = re.compile(rf"\b(?:{_CAUSES})\s+", re.I)
+_REASON_JUST_BEFORE = re.compile(rf"\b(?:{_CAUSES}|out of)\s+(?:\S+\s+){{0,2}}$", re.I)
+_CLAUSE_END = re.compile(r"[.;:!?)]|,\s|\s[—–-]\s")
+
+
+def reason(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A why-question is answered by the reason its sentence ``[lo, hi)`` gives: the
+    clause after "because", "in order to", "due to", "as it ...", up to the next comma
+    or stop; unless the reader's span holds such a cue or follows one closely ("out of
+    fear, ignorance"), which is a reason already.
+
+    The reader, trained on few why-questions, tends to take a noun of the sentence
+    ("local NGOs" for "In order to achieve the reintegration of victims, IOM will work
+    with local NGOs"). Measured on the development set's kept out-of-fold reads: 6 of the
+    46 answerable why-questions changed, all for the better (F1 +.002 and +.001 on the
+    two halves); on our releases two why-questions became right and none went wrong.
+    """
+    if not _WHY_QUESTION.search(question) or _REASON_CUE.search(text, start, end):
+        return start, end
+    if _REASON_JUST_BEFORE.search(text, lo, start):
+        return start, end
+    cue = _REASON_CUE.search(text, lo, hi)
+    if not cue:
+        return start, end
+    stop = _CLAUSE_END.search(text, cue.end(), hi)
+    return cue.end(), stop.start() if stop else hi
 
 
 def _counted(question: str) -> set[str]:

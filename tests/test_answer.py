@@ -476,6 +476,25 @@ def test_a_plural_question_gets_the_whole_list(question, text, span, expected):
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("Why will IOM offer job training?", "In order to achieve the reintegration of victims, IOM will work with local NGOs.",
+     "local NGOs", "achieve the reintegration of victims"),
+    ("Why is the plan a priority?", "The plan is a priority, as it will provide a political base for action.", "plan",
+     "it will provide a political base for action"),
+    ("Why was the club relegated?", "It was relegated in 2013 because of its financial situation; fans protested.", "2013",
+     "its financial situation"),
+    ("Why do families rarely report cases?", "Few report them, out of fear, ignorance, or simply because it is hard.",
+     "fear, ignorance", "fear, ignorance"),  # already a reason
+    ("Why was it relegated?", "It was relegated because of debts.", "because of debts", "because of debts"),  # holds the cue
+    ("Why was it founded?", "It was founded as a school in 1901.", "1901", "1901"),  # "as a" is no cause: nothing to take
+    ("When was it relegated?", "It was relegated in 2013 because of debts.", "2013", "2013"),  # not a why-question
+])
+def test_a_why_question_gets_the_reason_clause(question, text, span, expected):
+    s = text.index(span)
+    a, b = A.reason(question, text, s, s + len(span), 0, len(text))
+    assert text[a:b] == expected
+
+
 CONTACT = "For more information, please contact\n\nAna Guzm\u00e1n\n\nIOM Ecuador\n\nTel: +593.2.2266.304\n"
 
 
