@@ -54,7 +54,7 @@ from qa.reader import Guess  # noqa: E402
 from qa.types import Hit  # noqa: E402
 
 MODES = ("hybrid", "dense", "bm25")
-READS_FORMAT = 3  # hits and every sentence's guess, with its passage's total
+READS_FORMAT = 4  # the hits read and every sentence's guess, with its passage's total
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 25) -> tuple[np.ndarray, float]:
@@ -111,7 +111,7 @@ def read_all(a, mode: str, questions: list[Question], idx: list[int]) -> dict[in
     out = {}
     for i in idx:
         q = questions[i]
-        hits = retrieve(index, q.question, a.encoder, k=5, mode=mode).hits
+        hits = retrieve(index, q.question, a.encoder, k=5, mode=mode).read
         material = A.passages_of(hits, index.chunks, index.sentences, a.doc_text)
         guesses = reader.read(q.question, [m.text for m in material], [m.starts for m in material])
         out[i] = {"hits": [[h.chunk, h.score, h.dense, h.bm25] for h in hits],
@@ -241,10 +241,13 @@ def main() -> None:
                    help="readers trained on the fit half and on the report half (eval/train_reader.py --articles); "
                         "several runs of one half joined by os.pathsep are read together (see qa/reader.py)")
     p.add_argument("--false-abstain", type=float, default=0.09)
+    p.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES), help="fit these retrieval modes only")
     p.add_argument("--split-out", help="folder to write the half-fitted calibration.json and heldout.jsonl into")
     p.add_argument("--write", action="store_true", help="write qa/calibration.json")
     p.add_argument("--reads", help="JSON file keeping the out-of-fold reads: reused when it names the same readers")
     args = p.parse_args()
+    if args.write and set(args.modes) != set(MODES):
+        p.error("--write fits every retrieval mode: leave out --modes")
 
     from qa.api import Assistant
     from qa.reader import SpanReader
@@ -260,7 +263,7 @@ def main() -> None:
     held_out = {"top_chunks": A.TOP_CHUNKS, "by_mode": {}}
     shipped = {"top_chunks": A.TOP_CHUNKS, "by_mode": {}, "report": {}}
     cache = _load_reads(args.reads, args.readers)
-    for mode in MODES:
+    for mode in args.modes:
         t0 = time.time()
         if mode not in cache:
             cache[mode] = read_all(report_reader, mode, questions, fit_idx) | read_all(fit_reader, mode, questions, rep_idx)

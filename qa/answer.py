@@ -490,15 +490,17 @@ def extract(
     doc_path: Callable[[int], str],
     reader: Reader,
     mode: str = "hybrid",
+    read_hits: list[Hit] | None = None,
 ) -> Answer:
-    """Read the best chunks, pick the phrase and its sentence, or abstain; builds the full Answer."""
+    """Read the best chunks, pick the phrase and its sentence, or abstain; builds the full Answer.
+    ``hits`` are listed as the passages; the reader reads ``read_hits`` (default: the same)."""
     passages = []
     for hit in hits:
         d, s, e = (int(x) for x in chunks[hit.chunk])
         text = doc_text(d)
         passages.append(Passage(doc_path(d), line_of(text, s), line_of(text, max(s, e - 1)), round(hit.score, 4), normalise(text[s:e])))
     cal = calibration()
-    found = read(question, hits, chunks, sentences, doc_text, reader, cal["by_mode"][mode]["choice"],
+    found = read(question, read_hits or hits, chunks, sentences, doc_text, reader, cal["by_mode"][mode]["choice"],
                  int(cal.get("top_chunks", TOP_CHUNKS)))
     if found is None:
         return Answer(question, "", True, 0.0, [], passages)

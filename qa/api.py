@@ -157,7 +157,8 @@ class Assistant:
         t0 = time.perf_counter()
         found = retrieve(index, question, self.encoder, k=max(k, 1), mode=mode)
         t1 = time.perf_counter()
-        answer = extract(question, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path, self.reader, mode)
+        answer = extract(question, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path, self.reader, mode,
+                         found.read)
         t2 = time.perf_counter()
         answer.passages = answer.passages[:k]
         answer.timings_ms = {

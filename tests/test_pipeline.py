@@ -90,6 +90,22 @@ def test_passages_are_ranked_and_bounded_by_k(assistant):
     assert set(answer.timings_ms) == {"retrieve", "answer", "total"}
 
 
+def test_hybrid_shows_one_chunk_per_release_but_reads_the_best_chunks(assistant):
+    from qa.retrieve import retrieve
+
+    index = assistant.index
+    found = retrieve(index, QUESTIONS[0], assistant.encoder, k=5)
+    shown = [int(index.chunks[h.chunk, 0]) for h in found.hits]
+    read = [int(index.chunks[h.chunk, 0]) for h in found.read]
+    assert len(set(shown)) == len(shown) == 5
+    assert max(read.count(d) for d in read) >= 2  # a release's second chunk is read
+    assert found.read[0] == found.hits[0]
+    assert [h.score for h in found.read] == sorted((h.score for h in found.read), reverse=True)
+    # dense and bm25 never limit chunks per file: what they show is what is read
+    dense = retrieve(index, QUESTIONS[0], assistant.encoder, k=5, mode="dense")
+    assert dense.read == dense.hits
+
+
 def test_a_changed_release_is_noticed_and_only_its_chunks_are_reembedded(assistant, corpus_copy, fake_encoder):
     assert assistant.why_rebuild() is None
     target = corpus_copy / "002_e94c97eefc7796c6.txt"
