@@ -296,7 +296,8 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
         return None
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se])
-    fs, fe = one_line(text, *whole_list(question, text, *whole_name(text, fs, fe, ss, se), ss, se), ss, se)
+    fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se), ss, se)
+    fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
     return Read(doc, reason(question, text, *quantity(question, text, fs, fe, ss, se), ss, se), (ss, se), feats)
 
 
@@ -413,6 +414,35 @@ def whole_list(question: str, text: str, start: int, end: int, lo: int, hi: int)
     if len(phrase.split()) <= 3 and "," not in phrase and " and " not in phrase:
         more = _MORE_ITEMS.match(text, end, hi)
         end = more.end() if more else end
+    return start, end
+
+
+_KIND_QUESTION = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?([a-z][\w-]*)\s+"
+    r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|funds?|supports?|leads?|led|\w+ed)\b", re.I)
+_LONG_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of|for|de|the|and|on)\s+[A-Z][\w'’-]*|\s+[A-Z][\w'’-]*)+")
+
+
+def named_kind(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """"Which court ...?", "Which US government agency funds ...?": when the phrase lacks the
+    asked noun but a name of the sentence ``[lo, hi)`` holds it ("Court of Justice",
+    "United States Agency for International Development"), and the question does not
+    already name it, that name is the answer.
+
+    Measured on the development set's kept out-of-fold reads: 6 answers changed, 2 became
+    exact, 1 closer, none worse (EM/F1 +.001/+.002 on one half, unchanged on the other);
+    on our releases the agency funding IOM became right.
+    """
+    m = _KIND_QUESTION.search(question)
+    if not m or not m.group(1).islower() or m.group(1) in _STOP or len(m.group(1)) < 4:
+        return start, end
+    kind = _stem(m.group(1))
+    if kind in {_stem(w.lower()) for w in _WORD.findall(text[start:end])}:
+        return start, end
+    asked = question.lower()
+    for name in _LONG_NAME.finditer(text, lo, hi):
+        if any(_stem(w.lower()) == kind for w in _WORD.findall(name.group())) and name.group().lower() not in asked:
+            return name.start(), name.end()
     return start, end
 
 

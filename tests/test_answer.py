@@ -495,6 +495,26 @@ def test_a_why_question_gets_the_reason_clause(question, text, span, expected):
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("Which US government agency funds the programme?",
+     "With funding from the United States Agency for International Development, IOM works with local authorities.",
+     "local authorities", "United States Agency for International Development"),
+    ("Which court argued that the treaty applied?", "Mr Costa lost: the Court of Justice held that it applied.", "Mr Costa",
+     "Court of Justice"),
+    ("Which court argued that the treaty applied?", "The Court of Justice held that it applied.", "Court of Justice",
+     "Court of Justice"),  # the phrase holds the noun already
+    ("Which ministry did the Ministry of Interior consult?", "The Ministry of Interior consulted the police.", "the police",
+     "the police"),  # the only such name is the question's own
+    ("Which court argued that the treaty applied?", "Mr Costa lost; the court held that it applied.", "Mr Costa",
+     "Mr Costa"),  # no name holds "court"
+    ("What is the date?", "It was held by the Court of Justice in May.", "May", "May"),  # no asked noun
+])
+def test_a_which_noun_question_gets_the_name_that_holds_the_noun(question, text, span, expected):
+    s = text.index(span)
+    a, b = A.named_kind(question, text, s, s + len(span), 0, len(text))
+    assert text[a:b] == expected
+
+
 CONTACT = "For more information, please contact\n\nAna Guzm\u00e1n\n\nIOM Ecuador\n\nTel: +593.2.2266.304\n"
 
 
