@@ -9,3 +9,10 @@ that into a verbatim answer with citations or an abstention, and
 """
 
 __version__ = "0.1.0"
+
+import os as _os
+
+# Before torch starts OpenMP: idle threads sleep instead of spinning. The reader reads on
+# two threads, and spinning ones stall it whenever another process holds a core
+# (measured: 40 ms p50, 175 ms p95 against 32 / 41 ms passive). Set it to override.
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

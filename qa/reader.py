@@ -199,7 +199,9 @@ class SpanReader:
         offsets = enc.pop("offset_mapping").numpy()
 
         # the cores are shared among the readers; OpenMP's thread count is per calling thread.
-        # One reader on two threads: 27 -> 20 ms p50 for 3 chunks (this machine, our questions).
+        # One reader on two threads, 3 chunks, our questions, this machine: 29 -> 24 ms p50 when
+        # idle; 32 ms (one thread: 32) while another process holds a core, thanks to the
+        # passive OpenMP wait set in qa/__init__.py (spinning threads: 40 ms, p95 175 ms).
         threads = max(1, min(2, os.cpu_count() or 1) // len(self._models))
 
         def scores(pair) -> np.ndarray:
