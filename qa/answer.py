@@ -9,8 +9,10 @@ of the original file, so the citation can be checked against the disk.
    and says how much it points into each sentence; the sentence with the most support,
    plus shares of its passage's retrieval score and of the question's words it holds,
    wins, and that index sentence is the quote and the citation;
-2. phrase: the reader's best span inside that sentence, grown to a whole name (or list
-   of names, for a plural question) and cut to the figure for "how many";
+2. phrase: the reader's best span inside that sentence, grown to a whole name (or the
+   whole list, for a plural question), replaced by the sentence's name holding the asked
+   noun ("Which court ...?"), kept on one line of a contact block, cut to the figure for
+   "how many" and to the reason clause for "why";
 3. confidence: a logistic model over the reader's scores as log-probabilities in their
    passage (the span, its sentence's support, its passage's "no answer" score, the
    margin over the other passages) and
