@@ -12,7 +12,8 @@ of the original file, so the citation can be checked against the disk.
 2. phrase: the reader's best span inside that sentence, grown to a whole name (or the
    whole list, for a plural question), replaced by the sentence's name holding the asked
    noun ("Which court ...?"), kept on one line of a contact block, cut to the figure for
-   "how many" and to the reason clause for "why";
+   "how many", to the reason clause for "why" and to the "by ...ing" clause for "how";
+   a phrase of the wrong kind for the question (``wrong_kind``) is no answer;
 3. confidence: a logistic model over the reader's scores as log-probabilities in their
    passage (the span, its sentence's support, its passage's "no answer" score, the
    margin over the other passages) and
@@ -20,6 +21,10 @@ of the original file, so the citation can be checked against the disk.
    (what abstention decides). Weights and the threshold, which keeps
    false abstentions on answerable development questions at or under 10%, are fitted
    per retrieval mode by ``eval/fit.py`` and stored in ``qa/calibration.json``.
+
+The release the answer comes from is listed first among the passages (``answer_first``).
+A question for a release's press contact is answered from its contact block instead
+(``qa/contact.py``).
 """
 
 from __future__ import annotations
@@ -300,7 +305,8 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se])
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
-    return Read(doc, reason(question, text, *quantity(question, text, fs, fe, ss, se), ss, se), (ss, se), feats)
+    fs, fe = reason(question, text, *quantity(question, text, fs, fe, ss, se), ss, se)
+    return Read(doc, manner(question, text, fs, fe, ss, se), (ss, se), feats)
 
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,
@@ -501,6 +507,65 @@ def reason(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     return cue.end(), stop.start() if stop else hi
 
 
+_YEAR = re.compile(r"^(?:in\s+)?(?:1\d|20)\d\d$")
+_FIGURE_FIRST = re.compile(r"^\W*\d[\d,.]*(?:\s|$)")
+_WHO_QUESTION = re.compile(r"^\W*(?:who|whom)\b", re.I)
+_WHEN_QUESTION = re.compile(r"^\W*(?:when\b|(?:in\s+)?(?:what|which)\s+year\b)", re.I)
+_LATER_WH = re.compile(r"\b(?:what|which|who|whom|whose|how|where|why)\b", re.I)
+_AMOUNT_WORDS = re.compile(
+    r"\b(?:once|twice|thrice|several|few|many|single|none|no|majority|minority|half|quarter|third|most|all"
+    r"|some|free|dozens?|numerous|percent|per\s*cent|a\s+lot|little|much|more|less)\b|%", re.I)
+_TIME_WORDS = re.compile(
+    r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|centur(?:y|ies)|years?|decades?|ages?|eras?|period|war|dynasty|reign|spring|summer|autumn|fall|winter"
+    r"|morning|evening|night|days?|weeks?|months?|after|before|during|until|since|when|time|beginning|end|start"
+    r"|once|later|earlier|today|now|then|recently|modern|ancient|medieval)\b", re.I)
+
+
+def wrong_kind(question: str, phrase: str) -> bool:
+    """Whether ``phrase`` cannot be what the question asks for: a how-many answered with no
+    amount or with a bare year, a who answered with a figure, a when answered with no time.
+    Such a phrase is the reader's guess on a question the releases do not answer ("How many
+    calls has the helpline received?" -> "IOM"), so its confidence is 0 and ``qa`` abstains.
+    "When X, what Y?" asks for a Y, not a time. Measured on the development set's held-out
+    half (hybrid, answers given): 15 unanswerables caught, 1 right answer lost, 3 wrong answers
+    withheld; on our releases 3 unanswerables caught, nothing lost."""
+    if _QUANTITY_QUESTION.search(question):
+        if not _QUANTITY.search(phrase) and not _AMOUNT_WORDS.search(phrase):
+            return True
+        if _YEAR.match(phrase.strip()):
+            return True
+    if _WHO_QUESTION.search(question) and _FIGURE_FIRST.match(phrase):
+        return True
+    when = _WHEN_QUESTION.search(question)
+    return bool(when and not _LATER_WH.search(question, when.end()) and not _TIME_WORDS.search(phrase))
+
+
+_MANNER_QUESTION = re.compile(
+    r"^\W*how\b(?!\s+(?:many|much|long|old|far|big|large|tall|high|wide|deep|often|fast|soon|early|late|strong|heavy|small)\b)", re.I)
+_BY_DOING = re.compile(r"\bby\s+(?:\w+\s+)?\w+ing\b", re.I)
+
+
+def manner(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A how-question ("How do traffickers recruit children?") is answered by the way its
+    sentence ``[lo, hi)`` names: the clause from "by ...ing" to the next comma or stop,
+    unless the reader's span is such a clause already or sits just after "by".
+
+    The reader tends to take the sentence's subject ("Forced labour recruitment" for "...
+    begins by deceiving parents"). Measured on the development set's kept out-of-fold reads:
+    2 of the answerable questions changed, both for the better (F1 .39 -> .67, .57 -> .95).
+    """
+    if not _MANNER_QUESTION.search(question) or re.match(r"\s*by\b", text[start:end], re.I):
+        return start, end
+    if re.search(r"\bby\s+(?:\S+\s+){0,3}$", text[lo:start], re.I):
+        return start, end
+    by = _BY_DOING.search(text, lo, hi)
+    if not by:
+        return start, end
+    stop = _CLAUSE_END.search(text, by.end(), hi)
+    return by.start(), stop.start() if stop else hi
+
+
 def _counted(question: str) -> set[str]:
     """What a how-many question counts: the content words among the three after "how many"."""
     rest = _QUANTITY_QUESTION.split(question, maxsplit=1)[-1]
@@ -525,26 +590,71 @@ def extract(
     read_hits: list[Hit] | None = None,
 ) -> Answer:
     """Read the best chunks, pick the phrase and its sentence, or abstain; builds the full Answer.
-    ``hits`` are listed as the passages; the reader reads ``read_hits`` (default: the same)."""
-    passages = []
-    for hit in hits:
-        d, s, e = (int(x) for x in chunks[hit.chunk])
-        text = doc_text(d)
-        passages.append(Passage(doc_path(d), line_of(text, s), line_of(text, max(s, e - 1)), round(hit.score, 4), normalise(text[s:e])))
+    ``hits`` are listed as the passages; the reader reads ``read_hits`` (default: the same).
+    An answer's release is listed first (``answer_first``)."""
+    passages = passages_shown(hits, chunks, doc_text, doc_path)
     cal = calibration()
     found = read(question, read_hits or hits, chunks, sentences, doc_text, reader, cal["by_mode"][mode]["choice"],
                  int(cal.get("top_chunks", TOP_CHUNKS)))
     if found is None:
         return Answer(question, "", True, 0.0, [], passages)
     text = doc_text(found.doc)
-    (fs, fe), (ss, se) = found.phrase, found.sentence
-    quote, qpos = norm_map(text[ss:se])
-    citation = Citation(doc_path(found.doc), line_of(text, ss), line_of(text, se - 1), quote)
     conf, threshold = confidence(found.features, mode)
-    conf = round(conf, 4)
+    conf = round(conf, 4) if not wrong_kind(question, normalise(text[slice(*found.phrase)])) else 0.0
     if conf < threshold:
+        citation = cited(found.doc, found.sentence, doc_text, doc_path)
         return Answer(question, "", True, conf, [], passages, best=citation)
+    listed = answer_first(hits, read_hits or hits, chunks, found)
+    if listed is not hits:
+        passages = passages_shown(listed, chunks, doc_text, doc_path)
+    return answered(question, found.doc, found.phrase, found.sentence, conf, passages, doc_text, doc_path)
+
+
+def passages_shown(hits: list[Hit], chunks: np.ndarray, doc_text: Callable[[int], str],
+                   doc_path: Callable[[int], str]) -> list[Passage]:
+    """The retrieved chunks as listed to the user, with their lines in the file."""
+    out = []
+    for hit in hits:
+        d, s, e = (int(x) for x in chunks[hit.chunk])
+        text = doc_text(d)
+        out.append(Passage(doc_path(d), line_of(text, s), line_of(text, max(s, e - 1)), round(hit.score, 4), normalise(text[s:e])))
+    return out
+
+
+def cited(doc: int, sentence: tuple[int, int], doc_text: Callable[[int], str], doc_path: Callable[[int], str]) -> Citation:
+    """The citation of a sentence: its file, its lines on disk, its text with whitespace collapsed."""
+    text = doc_text(doc)
+    ss, se = sentence
+    return Citation(doc_path(doc), line_of(text, ss), line_of(text, se - 1), norm_map(text[ss:se])[0])
+
+
+def answered(question: str, doc: int, phrase: tuple[int, int], sentence: tuple[int, int], conf: float,
+             passages: list[Passage], doc_text: Callable[[int], str], doc_path: Callable[[int], str]) -> Answer:
+    """An answer: the phrase (file offsets) quoted in its sentence, with where to highlight it."""
+    text = doc_text(doc)
+    (fs, fe), (ss, se) = phrase, sentence
+    citation = cited(doc, sentence, doc_text, doc_path)
+    qpos = norm_map(text[ss:se])[1]
     # a collapsed space shares its offset with the next word's first character: take the character
     hs = bisect.bisect_right(qpos, fs - ss) - 1
     he = bisect.bisect_right(qpos, fe - 1 - ss) if fe > fs else hs
     return Answer(question, normalise(text[fs:fe]), False, conf, [citation], passages, highlight=(hs, he), best=citation)
+
+
+def answer_first(hits: list[Hit], read_hits: list[Hit], chunks: np.ndarray, found: Read) -> list[Hit]:
+    """The passages with the answer's release first: the reader, which weighs every
+    sentence against the question, picks the right release more often than retrieval's
+    scores alone (DrQA's reader re-ranking), and the first passage listed should be the
+    one the citation comes from. A release the list lacks enters with the chunk read.
+    Measured on squad2-dev (hybrid, answerable questions, the half reader held out):
+    file hit@1 .860 -> .898, hit@5 unchanged."""
+    docs = [int(chunks[h.chunk, 0]) for h in hits]
+    if docs and docs[0] == found.doc:
+        return hits
+    if found.doc in docs:
+        j = docs.index(found.doc)
+        return [hits[j], *hits[:j], *hits[j + 1:]]
+    phrase = found.phrase[0]
+    own = [h for h in read_hits if int(chunks[h.chunk, 0]) == found.doc]
+    inside = [h for h in own if int(chunks[h.chunk, 1]) <= phrase < int(chunks[h.chunk, 2])]
+    return [(inside or own)[0], *hits] if own else hits

@@ -15,6 +15,7 @@ from typing import Callable
 
 from .answer import extract
 from .chunk import ChunkSettings
+from .contact import answer_contact
 from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
 from .errors import IndexError_, QuestionError
@@ -155,10 +156,13 @@ class Assistant:
             check_encoder(index.manifest, self.encoder, self.index_dir)
             self._checked = index
         t0 = time.perf_counter()
-        found = retrieve(index, question, self.encoder, k=max(k, 1), mode=mode)
+        answer = answer_contact(question, index, self.encoder, mode, max(k, 1), self.doc_text, self.doc_path)
         t1 = time.perf_counter()
-        answer = extract(question, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path, self.reader, mode,
-                         found.read)
+        if answer is None:
+            found = retrieve(index, question, self.encoder, k=max(k, 1), mode=mode)
+            t1 = time.perf_counter()
+            answer = extract(question, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path,
+                             self.reader, mode, found.read)
         t2 = time.perf_counter()
         answer.passages = answer.passages[:k]
         answer.timings_ms = {

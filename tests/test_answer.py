@@ -532,3 +532,63 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     s = text.index(span)
     a, b = A.one_line(text, s, s + len(span), 0, len(text))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize("question, phrase, wrong", [
+    ("How many calls has the helpline received?", "IOM", True),  # no amount at all
+    ("How many shelters operate in Ecuador?", "2006", True),  # a bare year counts nothing
+    ("How many shelters operate in Ecuador?", "in 2006", True),
+    ("How many shelters operate in Ecuador?", "12", False),
+    ("How many times has Polonia won the cup?", "twice", False),  # amounts in words
+    ("How many lakes are there?", "several", False),
+    ("Who is the Minister of the Interior?", "187 cases", True),  # a who answered by a figure
+    ("Who was Warsz?", "12th/13th-century nobleman", False),  # an ordinal is no figure
+    ("Who is the Minister of the Interior?", "José Serrano", False),
+    ("When was the Commission set up?", "the Ministry", True),  # a when with no time
+    ("In what year was the Commission set up?", "an Executive Decree", True),
+    ("When was the Commission set up?", "in 2004", False),
+    ("When was the Commission set up?", "during the war", False),
+    ("When cells divide, what do they become?", "memory cells", False),  # asks for a what, not a when
+    ("Which cantons signed?", "2012", False),  # no kind asked that a figure contradicts
+])
+def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, wrong):
+    assert A.wrong_kind(question, phrase) is wrong
+
+
+def test_a_phrase_of_the_wrong_kind_abstains_with_zero_confidence(calibrated):
+    calibrated(bias=3.0)  # the model alone would answer with .95
+    ans = _extract(Scripted("Ministry of the Interior"), "How many cases were reported?")
+    assert ans.answer == "187"  # the quantity rule finds the figure: of the right kind, answered
+    ans = _extract(Scripted("Ministry of the Interior"), "When did the programme begin?")
+    assert ans.abstained and ans.confidence == 0.0 and ans.best is not None
+    assert not _extract(Scripted("2012"), "When did the programme begin?").abstained
+
+
+def _found(doc: int, phrase: tuple[int, int] = (0, 1)) -> "A.Read":
+    return A.Read(doc, phrase, phrase, [])
+
+
+def test_the_answer_s_release_is_listed_first_and_the_rest_keep_their_order():
+    chunks = np.array([(0, 0, 10), (1, 0, 10), (2, 0, 10), (2, 10, 20)], dtype=np.int64)
+    shown = [Hit(0, 0.9), Hit(1, 0.8), Hit(2, 0.7)]
+    assert A.answer_first(shown, shown, chunks, _found(0)) is shown  # already first: unchanged
+    assert [h.chunk for h in A.answer_first(shown, shown, chunks, _found(2))] == [2, 0, 1]
+    # a release the list lacks enters first with the chunk read that holds the phrase
+    read = [Hit(0, 0.9), Hit(2, 0.6), Hit(3, 0.5)]
+    assert [h.chunk for h in A.answer_first(shown[:2], read, chunks, _found(2, (12, 14)))] == [3, 0, 1]
+    assert [h.chunk for h in A.answer_first(shown[:2], read, chunks, _found(2, (2, 4)))] == [2, 0, 1]
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("How do traffickers recruit children?", "Forced labour recruitment",
+     "by deceiving parents with offers of education"),  # the subject gives way to the way
+    ("How do traffickers recruit children?", "by deceiving parents", "by deceiving parents"),  # a way already
+    ("How do traffickers recruit children?", "deceiving parents", "deceiving parents"),  # just after "by"
+    ("How many traffickers recruit children?", "Forced labour recruitment", "Forced labour recruitment"),
+    ("Who recruits children?", "Forced labour recruitment", "Forced labour recruitment"),
+])
+def test_a_how_question_takes_the_by_doing_clause(question, span, expected):
+    text = "Forced labour recruitment begins by deceiving parents with offers of education, who then agree."
+    s = text.index(span)
+    a, b = A.manner(question, text, s, s + len(span), 0, len(text))
+    assert text[a:b] == expected

@@ -82,11 +82,16 @@ def test_the_verbatim_checks_above_are_not_vacuous(assistant):
     assert sum(not assistant.ask(q).abstained for q in QUESTIONS) >= len(QUESTIONS) - 1
 
 
-def test_passages_are_ranked_and_bounded_by_k(assistant):
-    answer = assistant.ask(QUESTIONS[0], k=3)
-    assert len(answer.passages) == 3
-    scores = [p.score for p in answer.passages]
-    assert scores == sorted(scores, reverse=True)
+def test_passages_are_ranked_after_the_answer_s_release_and_bounded_by_k(assistant):
+    for question in QUESTIONS:
+        answer = assistant.ask(question, k=3)
+        assert len(answer.passages) == 3
+        scores = [p.score for p in answer.passages[1:]]
+        assert scores == sorted(scores, reverse=True)
+        if not answer.abstained:
+            assert answer.passages[0].file == answer.citations[0].file
+        else:
+            assert answer.passages[0].score == max(p.score for p in answer.passages)
     assert set(answer.timings_ms) == {"retrieve", "answer", "total"}
 
 

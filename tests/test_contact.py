@@ -1,0 +1,98 @@
+"""A release's contact block read as a record: which release, which line, and when not to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import contact as C
+from qa.api import Assistant
+
+from .conftest import FakeEncoder
+
+BLOCK_SPACED = (
+    "IOM Ecuador began a series of training courses this week.\n\n"
+    "For more information, please contact\n\n"
+    "Jaime Paredes\n\n"
+    "IOM Ecuador\n\n"
+    "Tel:+593 2 2266-304 or 305\n\n"
+    "E-mail: jparedes@iom.int\n"
+)
+BLOCK_TIGHT = (
+    "The agreements were signed in Cuenca.\n"
+    "For further information, please contact:\n"
+    "Maria Isabel Moncayo\n"
+    "IOM Ecuador\n"
+    "Tel: + 593 2-22-53-948/49/50\n"
+    "Email:\n"
+    '"mailto:mmoncayo@oim.org.ec" target="_blank">mmoncayo@oim.org.ec\n'
+)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who is the press contact for the release about the training courses?", ("name", "training courses")),
+    ("Who should reporters contact about the agreements with Cuenca?", ("name", "agreements with Cuenca")),
+    ("Who is listed as the contact for the release on the tri-national meeting?", ("name", "tri-national meeting")),
+    ("What is the phone number of the contact for the Cuenca agreements?", ("phone", "Cuenca agreements")),
+    ("What e-mail address should journalists contact about the meeting?", ("email", "meeting")),
+    ("About the training courses, who is the contact?", ("name", "training courses")),
+    ("Who is the press contact?", None),  # no topic: which release is meant cannot be told
+    ("Who came into contact with Wales after the conquest?", None),  # touch, not a press contact
+    ("When did the contact group meet?", None),  # asks for none of name, phone, e-mail
+    ("Who signed the agreements?", None),
+])
+def test_a_contact_question_splits_into_the_field_and_the_release_s_topic(question, expected):
+    got = C.asks_contact(question)
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None and got[0] == expected[0] and expected[1] in got[1]
+
+
+@pytest.mark.parametrize("text, field, expected", [
+    (BLOCK_SPACED, "name", "Jaime Paredes"),
+    (BLOCK_SPACED, "phone", "+593 2 2266-304 or 305"),
+    (BLOCK_SPACED, "email", "jparedes@iom.int"),
+    (BLOCK_TIGHT, "name", "Maria Isabel Moncayo"),
+    (BLOCK_TIGHT, "phone", "+ 593 2-22-53-948/49/50"),
+    (BLOCK_TIGHT, "email", "mmoncayo@oim.org.ec"),
+    ("Budget talks ended.\nFor media enquiries contact: Ana Guzmán, IOM Ecuador\n", "name", "Ana Guzmán, IOM Ecuador"),
+    ("No block here. Officials were in contact with IOM during the week.\n", "name", None),
+    ("For more information, please contact\nthe IOM office in Quito for details on 2 programmes\n", "name", None),
+    (BLOCK_SPACED.replace("Tel:+593 2 2266-304 or 305\n\n", ""), "phone", None),
+])
+def test_the_asked_line_of_the_last_contact_block_is_found_verbatim(text, field, expected):
+    span = C.contact_field(text, field)
+    assert (text[slice(*span)] if span else None) == expected
+
+
+def test_the_topic_share_counts_the_release_s_words_not_the_filler():
+    assert C.topic_share("the release about the training courses", BLOCK_SPACED) == 1.0
+    assert C.topic_share("the release about the moon landing", BLOCK_SPACED) == 0.0
+
+
+@pytest.fixture
+def releases(corpus_copy, tmp_path) -> Assistant:
+    qa = Assistant(corpus=corpus_copy, index_dir=tmp_path / "idx", model=FakeEncoder.name, encoder=FakeEncoder())
+    qa.build()
+    return qa
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Who is the press contact for the release about the training courses for officials?", "Jaime Paredes"),
+    ("Who is the contact person for the release about drafting the National Plan?", "Maria Isabel Moncayo"),
+    ("Who is listed as the contact for the release on the tri-national meeting?", "Nadia Zelisko"),
+])
+def test_contact_questions_are_answered_from_the_named_release_s_block(releases, question, name):
+    answer = releases.ask(question)
+    assert not answer.abstained and answer.answer == name
+    cite = answer.citations[0]
+    lines = Path(cite.file).read_text(encoding="utf-8").splitlines()[cite.start_line - 1 : cite.end_line]
+    assert name in lines and Path(answer.passages[0].file) == Path(cite.file)
+    assert answer.citations[0].quote[slice(*answer.highlight)] == name
+
+
+def test_a_contact_question_about_no_release_goes_to_the_reader(releases):
+    answer = releases.ask("Who is the contact for the release about the moon landing?")
+    assert answer.answer not in {"Jaime Paredes", "Ana Guzmán", "Maria Isabel Moncayo", "Nadia Zelisko"}
