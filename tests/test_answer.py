@@ -550,6 +550,10 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("When was the Commission set up?", "during the war", False),
     ("When cells divide, what do they become?", "memory cells", False),  # asks for a what, not a when
     ("Which cantons signed?", "2012", False),  # no kind asked that a figure contradicts
+    ("What is the budget in US dollars of the agreement?", "the next three years", True),  # no sum
+    ("What is the budget of the agreement?", "US$ 4.5 million", False),
+    ("How much funding did the programme receive?", "Defense", True),
+    ("What was the idealized value of imperialism?", "philanthropy", False),  # a value is no price
 ])
 def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, wrong):
     assert A.wrong_kind(question, phrase) is wrong
@@ -592,3 +596,33 @@ def test_a_how_question_takes_the_by_doing_clause(question, span, expected):
     s = text.index(span)
     a, b = A.manner(question, text, s, s + len(span), 0, len(text))
     assert text[a:b] == expected
+
+
+QUOTED = ('The agreements were signed on Monday. "A marked increase in cases prompted IOM to act. But few cases '
+          'are reported," explains Rogelio Bernal, IOM Chief of Mission. The courses start in May.')
+
+
+def _sentences(text: str) -> np.ndarray:
+    from qa.chunk import split_sentences
+
+    return np.array([(0, s, e) for s, e in split_sentences(text)], dtype=np.int64)
+
+
+@pytest.mark.parametrize("question, moved", [
+    ("Which IOM official commented on the rise in cases?", True),
+    ("Who said that cases had increased?", True),
+    ("What prompted IOM to act?", False),  # not asking who spoke
+    ("Which official said the courses start in May?", False),  # the sentence quotes nobody
+])
+def test_a_who_said_question_is_answered_by_the_quotation_s_speaker(question, moved):
+    sentences = _sentences(QUOTED)
+    topic = "The courses start in May." if "May" in question else "A marked increase in cases prompted IOM to act."
+    s = QUOTED.index(topic.lstrip('"'))
+    sent = next((int(a), int(b)) for _, a, b in sentences if a <= s < b)
+    phrase = (QUOTED.index("IOM to act"), QUOTED.index("IOM to act") + 3)
+    got_phrase, got_sentence = A.speaker(question, QUOTED, phrase, sent, sentences, 0)
+    if moved:
+        assert QUOTED[slice(*got_phrase)] == "Rogelio Bernal"
+        assert got_sentence[0] <= got_phrase[0] and got_phrase[1] <= got_sentence[1]
+    else:
+        assert (got_phrase, got_sentence) == (phrase, sent)
