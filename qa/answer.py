@@ -61,10 +61,12 @@ _STOP = frozenset(
 _QCAP = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*")
 _QNUM = re.compile(r"\d[\d,.]*")
 _EDGE = " \t\n,;:"  # trimmed from the ends of a phrase: never part of an answer
-_QUANTITY_QUESTION = re.compile(r"^\W*how (?:many|much)\b", re.I)
+_QUANTITY_QUESTION = re.compile(  # "How many ...", also "Roughly how many ...", "... by how much ..."
+    r"(?:^\W*|\b(?:in|on|for|by|to|of|from|at|with|roughly|about|approximately|around|exactly|and|but)\s+)how (?:many|much)\b",
+    re.I)
 _NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?"
 _QUANTITY = re.compile(
-    r"(?:\d[\d,.]*\d|\d)(?:\s+(?:hundred|thousand|million|billion|trillion))?"
+    r"(?:\d[\d,.]*\d|\d)(?:\s*[–-]\s*(?:\d[\d,.]*\d|\d)(?![\d,.]))?(?:\s+(?:hundred|thousand|million|billion|trillion))?"
     rf"|\b(?:{_NUMBER_WORDS})\b(?:[\s-]+(?:{_NUMBER_WORDS}))*", re.I)
 
 
@@ -433,6 +435,18 @@ _KIND_QUESTION = re.compile(
 _LONG_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of|for|de|the|and|on)\s+[A-Z][\w'’-]*|\s+[A-Z][\w'’-]*)+")
 
 
+_BRITISH = ((re.compile(r"programme"), "program"), (re.compile(r"is(ation|e|ed|ing)$"), r"iz\1"),
+            (re.compile(r"(cent|theat|met|lit|fib)re"), r"\1er"), (re.compile(r"our$"), "or"), (re.compile(r"ence$"), "ense"))
+
+
+def _us_stem(word: str) -> str:
+    """A word's stem in American spelling: "Which programme?" asks for a "... Program"."""
+    word = word.lower()
+    for pattern, us in _BRITISH:
+        word = pattern.sub(us, word)
+    return _stem(word)
+
+
 def named_kind(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """"Which court ...?", "Which US government agency funds ...?": when the phrase lacks the
     asked noun but a name of the sentence ``[lo, hi)`` holds it ("Court of Justice",
@@ -446,12 +460,12 @@ def named_kind(question: str, text: str, start: int, end: int, lo: int, hi: int)
     m = _KIND_QUESTION.search(question)
     if not m or not m.group(1).islower() or m.group(1) in _STOP or len(m.group(1)) < 4:
         return start, end
-    kind = _stem(m.group(1))
-    if kind in {_stem(w.lower()) for w in _WORD.findall(text[start:end])}:
+    kind = _us_stem(m.group(1))
+    if kind in {_us_stem(w) for w in _WORD.findall(text[start:end])}:
         return start, end
     asked = question.lower()
     for name in _LONG_NAME.finditer(text, lo, hi):
-        if any(_stem(w.lower()) == kind for w in _WORD.findall(name.group())) and name.group().lower() not in asked:
+        if any(_us_stem(w) == kind for w in _WORD.findall(name.group())) and name.group().lower() not in asked:
             return name.start(), name.end()
     return start, end
 
@@ -466,7 +480,9 @@ def quantity(question: str, text: str, start: int, end: int, lo: int, hi: int) -
     of "187 cases ..., with 11 indictments"). Measured on the development set,
     cross-fitted: the cut took F1 of these questions .45 -> .53 and .65 -> .67 on the two
     halves; the counted noun then took EM .696 -> .717 and .407 -> .519 (12 gained, 2 lost).
-    The confidence is computed before either, as fitted.
+    The confidence is computed before either, as fitted. A range ("200–300") is one figure,
+    and "how many" may come mid-question ("By how many ...?"): 8 answers changed, F1 -.000
+    and +.001 on the two halves.
     """
     if not _QUANTITY_QUESTION.search(question):
         return start, end

@@ -276,6 +276,8 @@ def test_punctuation_at_the_edges_is_trimmed(calibrated):
     ("how much did it cost?", "some 4.5 million dollars over three years", "4.5 million"),
     ("How many countries took part?", "three countries: Colombia, Ecuador and Peru", "three"),
     ("How many were there?", "a few of them", "a few of them"),  # no number: the span stays
+    ("Roughly how many were trained?", "some 45 officials from ministries", "45"),
+    ("By how many votes did she win?", "200–300 votes in the end", "200–300"),  # a range is one figure
     ("Which years are covered?", "between 2011 and 2012", "between 2011 and 2012"),  # not a quantity question
 ])
 def test_a_quantity_question_is_answered_by_the_number(question, span, expected):
@@ -508,6 +510,10 @@ def test_a_why_question_gets_the_reason_clause(question, text, span, expected):
     ("Which court argued that the treaty applied?", "Mr Costa lost; the court held that it applied.", "Mr Costa",
      "Mr Costa"),  # no name holds "court"
     ("What is the date?", "It was held by the Court of Justice in May.", "May", "May"),  # no asked noun
+    ("Which USAID programme supports the services?", "They are supported by the USAID Grants Development Program.",
+     "USAID", "USAID Grants Development Program"),  # British question, American name
+    ("Which Belgian footballer claimed it?", "The Belgian Football Association backed Jean-Marc Bosman.",
+     "Jean-Marc Bosman", "Jean-Marc Bosman"),  # a footballer is no football
 ])
 def test_a_which_noun_question_gets_the_name_that_holds_the_noun(question, text, span, expected):
     s = text.index(span)
