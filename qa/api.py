@@ -20,7 +20,8 @@ from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
 from .errors import IndexError_, QuestionError
 from .reader import Reader, SpanReader
-from .retrieve import Mode, retrieve
+from .retrieve import Mode
+from .scope import retrieve_scoped
 from .store import (
     BuildReport, BuildSettings, Index, build_index, check_encoder, check_index_dir, load_index, read_manifest, stale_reason,
 )
@@ -159,10 +160,11 @@ class Assistant:
         answer = answer_contact(question, index, self.encoder, mode, max(k, 1), self.doc_text, self.doc_path)
         t1 = time.perf_counter()
         if answer is None:
-            found = retrieve(index, question, self.encoder, k=max(k, 1), mode=mode)
+            asked, found = retrieve_scoped(index, question, self.encoder, max(k, 1), mode, self.doc_text)
             t1 = time.perf_counter()
-            answer = extract(question, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path,
+            answer = extract(asked, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path,
                              self.reader, mode, found.read)
+            answer.question = question
         t2 = time.perf_counter()
         answer.passages = answer.passages[:k]
         answer.timings_ms = {

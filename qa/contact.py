@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Literal
 
-from .answer import answered, content_words, passages_shown, sentence_around, stems
+from .answer import answered, passages_shown, sentence_around
 from .embed import Encoder
-from .retrieve import Mode, retrieve
+from .retrieve import Mode
+from .scope import FILLER, find_release, topic_share, topic_words
 from .store import Index
 from .types import Answer
 
@@ -28,17 +29,10 @@ _NOT_PRESS = re.compile(r"\b(?:into|in|made|make|makes|making|lost|first|direct|
 _PHONE_Q = re.compile(r"\b(?:phone|telephone|tel|mobile|cell|number)\b", re.I)
 _EMAIL_Q = re.compile(r"\be-?mail\b", re.I)
 _NAME_Q = re.compile(r"\b(?:who|whom|name|person)\b", re.I)
-# words that say where the topic is told, not what it is about
-_FILLER = frozenset(
-    """a an the for about on of in with regarding concerning re to is are was be at from person persons people
-    details information name release releases press announcement statement news story article listed
-    reporters journalists media should can could do does""".split()
-)
 _BLOCK_OPENER = re.compile(r"^[^\n]{0,60}\bcontact\b[^\n.]{0,40}$", re.I | re.M)  # a short line, no full stop after
 _PHONE_LINE = re.compile(r"^\s*(?:tel(?:ephone)?|phone|mobile|cell(?:ular)?|fax)\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 BLOCK_LINES = 12  # the block is read up to this many lines after its opener
-MIN_SHARE = 0.5  # the release must hold at least this share of the topic's words
 
 
 def asks_contact(question: str) -> tuple[Field, str] | None:
@@ -56,22 +50,12 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
         return None
     for part in (question[m.end():], question[: m.start()]):
         words = re.findall(r"[\w'-]+", part)
-        while words and words[0].lower() in _FILLER:
+        while words and words[0].lower() in FILLER:
             words.pop(0)
         topic = " ".join(words)
-        if _topic_words(topic):
+        if topic_words(topic):
             return field, topic
     return None
-
-
-def _topic_words(topic: str) -> set[str]:
-    return stems(" ".join(w for w in content_words(topic) if w not in _FILLER))
-
-
-def topic_share(topic: str, text: str) -> float:
-    """The share of the topic's content words (stemmed) that a release holds."""
-    terms = _topic_words(topic)
-    return len(terms & stems(text)) / len(terms) if terms else 0.0
 
 
 def answer_contact(question: str, index: Index, encoder: Encoder | None, mode: Mode, k: int,
@@ -83,17 +67,13 @@ def answer_contact(question: str, index: Index, encoder: Encoder | None, mode: M
     if asked is None:
         return None
     field, topic = asked
-    found = retrieve(index, topic, encoder, k=k, mode=mode)
-    if not found.hits:
-        return None
-    doc = int(index.chunks[found.hits[0].chunk, 0])
-    text = doc_text(doc)
-    share = topic_share(topic, text)
-    span = contact_field(text, field) if share >= MIN_SHARE else None
+    doc, hits = find_release(index, topic, encoder, mode, k, doc_text)
+    span = contact_field(doc_text(doc), field) if doc is not None else None
     if span is None:
         return None
-    passages = passages_shown(found.hits, index.chunks, doc_text, doc_path)
+    passages = passages_shown(hits, index.chunks, doc_text, doc_path)
     sentence = sentence_around(index.sentences, doc, *span)
+    share = topic_share(topic, doc_text(doc))
     return answered(question, doc, span, sentence, round(share, 4), passages, doc_text, doc_path)
 
 

@@ -94,8 +94,9 @@ def retrieve(
     mode: Mode = "hybrid",
     dense_weight: float = DENSE_WEIGHT,
     query_vector: np.ndarray | None = None,
+    within: int | None = None,
 ) -> Retrieval:
-    """The ``k`` best chunks for ``question``, best first."""
+    """The ``k`` best chunks for ``question``, best first (only release ``within``'s, if given)."""
     if mode not in MODES:
         raise ValueError(f"unknown retrieval mode {mode!r}")
     if len(index.chunks) == 0:
@@ -103,6 +104,8 @@ def retrieve(
     vector = query_vector
     if mode != "bm25" and vector is None:
         vector = encoder.encode([question])[0]
+    if within is not None:
+        return _within(index, question, vector, k, mode, dense_weight, within)
     if mode == "dense":
         ids, scores = dense_search(index, vector, k)
         return Retrieval([Hit(int(i), float(s), dense=float(s)) for i, s in zip(ids, scores)], vector)
@@ -125,6 +128,21 @@ def retrieve(
     hits.sort(key=lambda h: -h.score)
     shown = _per_file(index, hits, PER_FILE) if PER_FILE else hits
     return Retrieval(shown[:k], vector, hits[:k])
+
+
+def _within(index: Index, question: str, vector: np.ndarray | None, k: int, mode: Mode, dense_weight: float,
+            doc: int) -> Retrieval:
+    """Every chunk of one release scored as ``retrieve`` would score it, best first."""
+    ids = np.flatnonzero(index.chunks[:, 0] == doc).astype(np.int64)
+    dense = _dense_for(index, vector, ids) if mode != "bm25" else np.zeros(len(ids), dtype=np.float32)
+    lexical = bm25_scores(index, question) if mode != "dense" else np.zeros(len(index.chunks), dtype=np.float32)
+    best_lex = float(lexical.max()) if len(lexical) else 0.0
+    scale = 1.0 / best_lex if best_lex > 0 else 0.0
+    weight = {"dense": 1.0, "bm25": 0.0}.get(mode, dense_weight)
+    hits = [Hit(int(i), weight * float(d) + (1 - weight) * (float(lexical[i]) * (scale if mode == "hybrid" else 1.0)),
+                dense=float(d), bm25=float(lexical[i])) for i, d in zip(ids, dense)]
+    hits.sort(key=lambda h: -h.score)
+    return Retrieval(hits[:k], vector)
 
 
 def _per_file(index: Index, hits: list[Hit], limit: int) -> list[Hit]:

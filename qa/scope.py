@@ -1,0 +1,80 @@
+"""A question that names its release ("..., according to the release on the new funding?")
+is answered from that release alone.
+
+Our users' releases share their topic, so a question asked of one release ("Which years
+does the programme cover in the release on the local agreements?") often matches a
+sentence of another better than its own. The qualifier is cut from the question, the
+release is found by retrieving on the qualifier's topic alone, and retrieval then ranks
+only that release's chunks for the rest of the question.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .answer import content_words, stems
+from .embed import Encoder
+from .retrieve import Mode, Retrieval, retrieve
+from .store import Index
+from .types import Hit
+
+MIN_SHARE = 0.5  # the release found must hold at least this share of the topic's words
+# words that say where the topic is told, not what it is about
+FILLER = frozenset(
+    """a an the for about on of in with regarding concerning re to is are was be at from person persons people
+    details information name release releases press announcement statement news story article listed
+    reporters journalists media should can could do does""".split()
+)
+
+_NAMED = re.compile(
+    r"[,;\s]*\b(?:(?:according\s+to|in|from|of|by|within)\s+)?the\s+(?:press\s+|news\s+)?(?:release|announcement|statement)"
+    r"\s+(?:on|about|regarding|concerning|covering|announcing|describing|reporting)\s+(?P<topic>[^?,;]+)",
+    re.I,
+)
+
+
+def split_qualifier(question: str) -> tuple[str, str] | None:
+    """(the question without its qualifier, the topic naming the release), or None when the
+    question names no release ("What does the release call ...?" names none)."""
+    m = _NAMED.search(question)
+    if not m or len(m.group("topic").split()) < 1:
+        return None
+    rest = (question[: m.start()] + question[m.end():]).strip(" ,;")
+    if not re.search(r"\w", rest):
+        return None
+    if not rest.endswith("?") and question.rstrip().endswith("?"):
+        rest = rest.rstrip(" ,;") + "?"
+    return rest, m.group("topic").strip()
+
+
+def topic_words(topic: str) -> set[str]:
+    """The topic's content words, stemmed, without the words that only point at a release."""
+    return stems(" ".join(w for w in content_words(topic) if w not in FILLER))
+
+
+def topic_share(topic: str, text: str) -> float:
+    """The share of the topic's words that a release holds."""
+    terms = topic_words(topic)
+    return len(terms & stems(text)) / len(terms) if terms else 0.0
+
+
+def find_release(index: Index, topic: str, encoder: Encoder | None, mode: Mode, k: int,
+                 doc_text: Callable[[int], str]) -> tuple[int | None, list[Hit]]:
+    """The release a topic names, retrieval's best if it holds at least half the topic's
+    words (else None: no release is about that), and the ``k`` passages found for the topic."""
+    hits = retrieve(index, topic, encoder, k=k, mode=mode).hits
+    if not hits:
+        return None, hits
+    doc = int(index.chunks[hits[0].chunk, 0])
+    return (doc if topic_share(topic, doc_text(doc)) >= MIN_SHARE else None), hits
+
+
+def retrieve_scoped(index: Index, question: str, encoder: Encoder | None, k: int, mode: Mode,
+                    doc_text: Callable[[int], str]) -> tuple[str, Retrieval]:
+    """Retrieval for a question, within the release it names if it names one that exists:
+    (the question as the reader should read it, what was found)."""
+    scoped = split_qualifier(question)
+    within = find_release(index, scoped[1], encoder, mode, 1, doc_text)[0] if scoped else None
+    asked = scoped[0] if within is not None else question
+    return asked, retrieve(index, asked, encoder, k=k, mode=mode, within=within)

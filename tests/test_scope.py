@@ -1,0 +1,71 @@
+"""A question that names its release is answered from that release alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import scope as S
+from qa.api import Assistant
+from qa.retrieve import retrieve
+
+from .conftest import FakeEncoder
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Which years does the programme cover in the release on the local agreements?",
+     ("Which years does the programme cover?", "the local agreements")),
+    ("For what purposes are children trafficked, according to the release on the new funding?",
+     ("For what purposes are children trafficked?", "the new funding")),
+    ("According to the press release about the tri-national meeting, which countries attended?",
+     ("which countries attended?", "the tri-national meeting")),
+    ("What does the release call the government's main tool?", None),  # names no release
+    ("Which countries attended the meeting?", None),
+])
+def test_the_qualifier_naming_a_release_is_cut_from_the_question(question, expected):
+    assert S.split_qualifier(question) == expected
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory) -> Assistant:
+    import shutil
+
+    from .conftest import CORPUS
+
+    root = tmp_path_factory.mktemp("scope")
+    shutil.copytree(CORPUS, root / "corpus")
+    qa = Assistant(corpus=root / "corpus", index_dir=root / "idx", model=FakeEncoder.name, encoder=FakeEncoder())
+    qa.build()
+    return qa
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_retrieval_within_a_release_ranks_all_its_chunks_and_no_other(releases, mode):
+    index = releases.index
+    question = "Which years does the programme cover?"
+    doc = 1
+    within = retrieve(index, question, releases.encoder, k=100, mode=mode, within=doc).hits
+    ids = set(np.flatnonzero(index.chunks[:, 0] == doc).tolist())
+    assert {h.chunk for h in within} == ids
+    assert [h.score for h in within] == sorted((h.score for h in within), reverse=True)
+    everywhere = {h.chunk: h.score for h in retrieve(index, question, releases.encoder, k=100, mode=mode).read}
+    for h in within:  # the same score a chunk gets when the whole corpus is searched
+        if h.chunk in everywhere:
+            assert h.score == pytest.approx(everywhere[h.chunk], abs=1e-5)
+
+
+def test_a_question_naming_a_release_reads_only_that_release(releases):
+    named = "Which years does IOM's counter-trafficking programme cover in the release on the local agreements?"
+    answer = releases.ask(named)
+    files = {Path(p.file).name for p in answer.passages}
+    assert files == {"001_2aeeecbde5182a02.txt"}
+    assert answer.question == named
+    if not answer.abstained:
+        assert Path(answer.citations[0].file).name == "001_2aeeecbde5182a02.txt"
+
+
+def test_a_release_nobody_wrote_leaves_the_whole_corpus_searched(releases):
+    answer = releases.ask("In the release on the moon landing, which countries attended the meeting?")
+    assert len({Path(p.file).name for p in answer.passages}) > 1
