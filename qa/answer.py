@@ -13,7 +13,8 @@ of the original file, so the citation can be checked against the disk.
    whole list, for a plural question), replaced by the sentence's name holding the asked
    noun ("Which court ...?"), kept on one line of a contact block, cut to the figure for
    "how many", to the reason clause for "why" and to the "by ...ing" clause for "how",
-   moved to the speaker for "which official said ..." of a quotation;
+   moved to the speaker for "which official said ..." of a quotation, and ended where a
+   new clause begins (``one_clause``);
    a phrase of the wrong kind for the question (``wrong_kind``) is no answer;
 3. confidence: a logistic model over the reader's scores as log-probabilities in their
    passage (the span, its sentence's support, its passage's "no answer" score, the
@@ -309,7 +310,8 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
     fs, fe = reason(question, text, *quantity(question, text, fs, fe, ss, se), ss, se)
-    (fs, fe), (ss, se) = speaker(question, text, manner(question, text, fs, fe, ss, se), (ss, se), sentences, doc)
+    fs, fe = one_clause(text, *manner(question, text, fs, fe, ss, se))
+    (fs, fe), (ss, se) = speaker(question, text, (fs, fe), (ss, se), sentences, doc)
     return Read(doc, (fs, fe), (ss, se), feats)
 
 
@@ -567,6 +569,33 @@ def wrong_kind(question: str, phrase: str) -> bool:
         return True
     when = _WHEN_QUESTION.search(question)
     return bool(when and not _LATER_WH.search(question, when.end()) and not _TIME_WORDS.search(phrase))
+
+
+_NEW_CLAUSE = (
+    re.compile(r",\s+(?:which|who|whom|whose|where|while)\b"),  # ", which led ..."
+    re.compile(r",\s+(?:was|were|is|are|has|had|have|being|[a-z]\w*ing)\b"),  # ", was founded ...", ", forcing ..."
+    re.compile(r"\s+and\s+(?:was|were|is|are|has|had|remained|became|[a-z]\w{2,}ed)\b"),  # " and remained ..."
+)
+_LAST_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")  # "straight line (see world line)"
+
+
+def one_clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Cut a phrase where a new clause begins ("1941 and remained its leader until 1972",
+    "Ariq Böke, was challenging ...", "herbal remedies, which was ...") and drop an aside in
+    brackets at its end: answers are noun phrases, and the reader runs on past them.
+
+    Measured on the development set's kept out-of-fold reads (answerable questions): 70
+    answers changed, 29 closer to the gold and 12 further; EM / F1 .406 / .531 -> .408 /
+    .531 and .433 / .561 -> .437 / .565 on the two halves.
+    """
+    for pattern in _NEW_CLAUSE:
+        m = pattern.search(text, start, end)
+        if m and m.start() > start:
+            end = m.start()
+    aside = _LAST_ASIDE.search(text, start, end)
+    if aside and aside.start() > start and text.count("(", start, aside.start()) == text.count(")", start, aside.start()):
+        end = aside.start()
+    return start, end
 
 
 _SPEAKER_QUESTION = re.compile(

@@ -632,3 +632,24 @@ def test_a_who_said_question_is_answered_by_the_quotation_s_speaker(question, mo
         assert got_sentence[0] <= got_phrase[0] and got_phrase[1] <= got_sentence[1]
     else:
         assert (got_phrase, got_sentence) == (phrase, sent)
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("1941 and remained its leader until 1972", "1941"),
+    ("Ariq Böke, was challenging his claim", "Ariq Böke"),
+    ("herbal remedies, which was distinguished from cures", "herbal remedies"),
+    ("Khanbaliq, constructing a new city", "Khanbaliq"),
+    ("straight line (see world line)", "straight line"),
+    ("T cell receptor (TCR)", "T cell receptor"),
+    ("Colombia, Ecuador and Peru", "Colombia, Ecuador and Peru"),  # a list is one phrase
+    ("Nanjing, Beijing and Xi'an", "Nanjing, Beijing and Xi'an"),  # names ending in -ing are no clause
+    ("sexual exploitation and begging", "sexual exploitation and begging"),
+    ("Ford and United Airlines", "Ford and United Airlines"),
+    ("the ratio (a/b) of the two", "the ratio (a/b) of the two"),  # an aside inside stays
+    ("(TCR)", "(TCR)"),  # nothing would be left
+])
+def test_a_phrase_ends_where_a_new_clause_begins(phrase, expected):
+    text = f"Before: {phrase}. After."
+    s = text.index(phrase)
+    a, b = A.one_clause(text, s, s + len(phrase))
+    assert text[a:b] == expected
