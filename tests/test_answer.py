@@ -644,6 +644,7 @@ def test_a_who_said_question_is_answered_by_the_quotation_s_speaker(question, mo
     ("Colombia, Ecuador and Peru", "Colombia, Ecuador and Peru"),  # a list is one phrase
     ("Nanjing, Beijing and Xi'an", "Nanjing, Beijing and Xi'an"),  # names ending in -ing are no clause
     ("sexual exploitation and begging", "sexual exploitation and begging"),
+    ("sexual exploitation, forced begging and forced labour", "sexual exploitation, forced begging and forced labour"),
     ("Ford and United Airlines", "Ford and United Airlines"),
     ("the ratio (a/b) of the two", "the ratio (a/b) of the two"),  # an aside inside stays
     ("(TCR)", "(TCR)"),  # nothing would be left
