@@ -528,6 +528,7 @@ def reason(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
 
 
 _YEAR = re.compile(r"^(?:in\s+)?(?:1\d|20)\d\d$")
+_COUNTED_NEXT = re.compile(rf"\s+(?!(?:{'|'.join(sorted(_STOP))})\b)[a-z]", re.I)  # a figure followed by a noun
 _FIGURE_FIRST = re.compile(r"^\W*\d[\d,.]*(?:\s|$)")
 _WHO_QUESTION = re.compile(r"^\W*(?:who|whom)\b", re.I)
 _WHEN_QUESTION = re.compile(r"^\W*(?:when\b|(?:in\s+)?(?:what|which)\s+year\b)", re.I)
@@ -549,10 +550,10 @@ _MONEY_QUESTION = re.compile(
 _MONEY = re.compile(r"\d|\b(?:million|billion|thousand|hundred|dollars?|euros?|pounds?|francs?|yuan|yen|marks?|free)\b|[$€£¥]", re.I)
 
 
-def wrong_kind(question: str, phrase: str) -> bool:
+def wrong_kind(question: str, phrase: str, after: str = "") -> bool:
     """Whether ``phrase`` cannot be what the question asks for: a how-many answered with no
-    amount or with a bare year, a budget or cost with no sum, a who answered with a figure,
-    a when answered with no time.
+    amount or with a bare year (unless ``after`` it comes what it counts: "2000 kilometres"),
+    a budget or cost with no sum, a who answered with a figure, a when answered with no time.
     Such a phrase is the reader's guess on a question the releases do not answer ("How many
     calls has the helpline received?" -> "IOM"), so its confidence is 0 and ``qa`` abstains.
     "When X, what Y?" asks for a Y, not a time. Measured on the development set's held-out
@@ -563,7 +564,7 @@ def wrong_kind(question: str, phrase: str) -> bool:
     if _QUANTITY_QUESTION.search(question):
         if not _QUANTITY.search(phrase) and not _AMOUNT_WORDS.search(phrase):
             return True
-        if _YEAR.match(phrase.strip()):
+        if _YEAR.match(phrase.strip()) and not _COUNTED_NEXT.match(after):  # "2000 kilometres" counts
             return True
     if _WHO_QUESTION.search(question) and _FIGURE_FIRST.match(phrase):
         return True
@@ -689,7 +690,8 @@ def extract(
         return Answer(question, "", True, 0.0, [], passages)
     text = doc_text(found.doc)
     conf, threshold = confidence(found.features, mode)
-    conf = round(conf, 4) if not wrong_kind(question, normalise(text[slice(*found.phrase)])) else 0.0
+    (fs, fe), se = found.phrase, found.sentence[1]
+    conf = round(conf, 4) if not wrong_kind(question, normalise(text[fs:fe]), text[fe:se]) else 0.0
     if conf < threshold:
         citation = cited(found.doc, found.sentence, doc_text, doc_path)
         return Answer(question, "", True, conf, [], passages, best=citation)

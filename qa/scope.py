@@ -38,7 +38,7 @@ def split_qualifier(question: str) -> tuple[str, str] | None:
     """(the question without its qualifier, the topic naming the release), or None when the
     question names no release ("What does the release call ...?" names none)."""
     m = _NAMED.search(question)
-    if not m or len(m.group("topic").split()) < 1:
+    if not m:
         return None
     rest = (question[: m.start()] + question[m.end():]).strip(" ,;")
     if not re.search(r"\w", rest):

@@ -562,7 +562,13 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("What was the idealized value of imperialism?", "philanthropy", False),  # a value is no price
 ])
 def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, wrong):
-    assert A.wrong_kind(question, phrase) is wrong
+    assert A.wrong_kind(question, phrase, ", with funding from USAID") is wrong
+
+
+def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
+    assert not A.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
+    assert A.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
+    assert A.wrong_kind("How many shelters operate?", "2006", "")
 
 
 def test_a_phrase_of_the_wrong_kind_abstains_with_zero_confidence(calibrated):
