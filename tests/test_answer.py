@@ -560,6 +560,10 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("What is the budget of the agreement?", "US$ 4.5 million", False),
     ("How much funding did the programme receive?", "Defense", True),
     ("What was the idealized value of imperialism?", "philanthropy", False),  # a value is no price
+    ("In which city was the meeting held?", "Colombia, Ecuador and Peru", True),  # one asked, three given
+    ("Which countries attended the meeting?", "Colombia, Ecuador and Peru", False),
+    ("Which firm built it?", "Smith and Jones", False),  # a pair may be one firm's name
+    ("What are the three countries?", "Colombia, Ecuador and Peru", False),  # no singular noun asked
 ])
 def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, wrong):
     assert A.wrong_kind(question, phrase, ", with funding from USAID") is wrong
