@@ -664,3 +664,31 @@ def test_a_phrase_ends_where_a_new_clause_begins(phrase, expected):
     s = text.index(phrase)
     a, b = A.one_clause(text, s, s + len(phrase))
     assert text[a:b] == expected
+
+
+RULES_TEXT = (
+    "Report\n\n"
+    "Maududi founded the party in 1941 and remained its leader until 1972.\n"
+    "Forced labour recruitment begins by deceiving parents with offers of education, who then agree.\n"
+    "\"A marked increase in cases prompted IOM to act. But few cases are reported,\" explains Rogelio "
+    "Bernal, IOM Chief of Mission.\n"
+)
+
+
+@pytest.mark.parametrize("question, pointed, expected", [
+    ("When did Maududi found the party?", "1941 and remained its leader", "1941"),  # one_clause
+    ("How do traffickers recruit children?", "Forced labour recruitment",
+     "by deceiving parents with offers of education"),  # manner
+    ("Which IOM official commented on the increase in cases?", "IOM to act", "Rogelio Bernal"),  # speaker
+])
+def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, pointed, expected):
+    calibrated(bias=3.0)
+    from qa.chunk import split_sentences
+
+    sents = split_sentences(RULES_TEXT)
+    sentences = np.array([(0, s, e) for s, e in sents], dtype=np.int64)
+    chunks = np.array([(0, 0, len(RULES_TEXT))], dtype=np.int64)
+    ans = A.extract(question, [Hit(0, 0.9)], chunks, sentences, lambda d: RULES_TEXT, lambda d: "corpus/r.txt",
+                    Scripted(pointed))
+    assert ans.answer == expected
+    assert ans.citations[0].quote[slice(*ans.highlight)] == expected

@@ -61,6 +61,7 @@ def test_a_contact_question_splits_into_the_field_and_the_release_s_topic(questi
     ("No block here. Officials were in contact with IOM during the week.\n", "name", None),
     ("For more information, please contact\nthe IOM office in Quito for details on 2 programmes\n", "name", None),
     (BLOCK_SPACED.replace("Tel:+593 2 2266-304 or 305\n\n", ""), "phone", None),
+    ("Contact groups\nThe groups met twice.\n" + BLOCK_TIGHT, "name", "Maria Isabel Moncayo"),  # the last block
 ])
 def test_the_asked_line_of_the_last_contact_block_is_found_verbatim(text, field, expected):
     span = C.contact_field(text, field)

@@ -66,6 +66,15 @@ def test_a_question_naming_a_release_reads_only_that_release(releases):
         assert Path(answer.citations[0].file).name == "001_2aeeecbde5182a02.txt"
 
 
+def test_the_reader_reads_the_question_without_its_qualifier(releases):
+    asked, found = S.retrieve_scoped(releases.index, "Which years does the programme cover, according to the release "
+                                     "on the local agreements?", releases.encoder, 5, "hybrid", releases.doc_text)
+    assert asked == "Which years does the programme cover?"
+    asked, _ = S.retrieve_scoped(releases.index, "Which years, according to the release on the moon landing?",
+                                 releases.encoder, 5, "hybrid", releases.doc_text)
+    assert asked == "Which years, according to the release on the moon landing?"  # no such release: as asked
+
+
 def test_a_release_nobody_wrote_leaves_the_whole_corpus_searched(releases):
     answer = releases.ask("In the release on the moon landing, which countries attended the meeting?")
     assert len({Path(p.file).name for p in answer.passages}) > 1
