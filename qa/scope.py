@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .answer import content_words, stems
 from .embed import Encoder
+from .phrase import content_words, stems
 from .retrieve import Mode, Retrieval, retrieve
 from .store import Index
 from .types import Hit
