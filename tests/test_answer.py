@@ -185,6 +185,14 @@ TEXT = (
 )
 
 
+def shaped(rule, text: str, span: str, question: str | None = None) -> str:
+    """What a phrase rule makes of ``span`` (its first occurrence) in a one-sentence ``text``."""
+    s = text.index(span)
+    a, b = (rule(question, text, s, s + len(span), 0, len(text)) if question is not None
+            else rule(text, s, s + len(span), 0, len(text)))
+    return text[a:b]
+
+
 def _index(text: str):
     from qa.chunk import split_sentences
 
@@ -283,9 +291,7 @@ def test_punctuation_at_the_edges_is_trimmed(calibrated):
 ])
 def test_a_quantity_question_is_answered_by_the_number(question, span, expected):
     text = f"Intro. {span}. Outro."
-    s = text.index(span)
-    a, b = P.quantity(question, text, s, s + len(span), 0, len(text))
-    assert text[a:b] == expected
+    assert shaped(P.quantity, text, span, question) == expected
 
 
 @pytest.mark.parametrize("question, span, expected", [
@@ -297,9 +303,7 @@ def test_a_quantity_question_is_answered_by_the_number(question, span, expected)
 ])
 def test_a_how_many_question_takes_the_figure_that_counts_what_was_asked(question, span, expected):
     text = "The ministry said 187 cases were reported, with 11 indictments and 5 convictions."
-    s = text.index(span)
-    a, b = P.quantity(question, text, s, s + len(span), 0, len(text))
-    assert text[a:b] == expected
+    assert shaped(P.quantity, text, span, question) == expected
 
 
 def test_extract_cuts_a_long_span_to_the_figure_for_how_many(calibrated):
@@ -440,9 +444,7 @@ def test_kept_reads_are_reused_only_for_the_same_readers(tmp_path):
     ("It was Quito. Lima came next.", "Quito", "Quito"),  # never into the next sentence
 ])
 def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
-    s = text.index(span)
-    a, b = P.whole_name(text, s, s + len(span), 0, len(text))
-    assert text[a:b] == expected
+    assert shaped(P.whole_name, text, span) == expected
 
 
 @pytest.mark.parametrize("question, text, span, expected", [
@@ -493,9 +495,7 @@ def test_a_plural_question_gets_the_whole_list(question, text, span, expected):
     ("When was it relegated?", "It was relegated in 2013 because of debts.", "2013", "2013"),  # not a why-question
 ])
 def test_a_why_question_gets_the_reason_clause(question, text, span, expected):
-    s = text.index(span)
-    a, b = P.reason(question, text, s, s + len(span), 0, len(text))
-    assert text[a:b] == expected
+    assert shaped(P.reason, text, span, question) == expected
 
 
 @pytest.mark.parametrize("question, text, span, expected", [
@@ -517,9 +517,7 @@ def test_a_why_question_gets_the_reason_clause(question, text, span, expected):
      "Jean-Marc Bosman", "Jean-Marc Bosman"),  # a footballer is no football
 ])
 def test_a_which_noun_question_gets_the_name_that_holds_the_noun(question, text, span, expected):
-    s = text.index(span)
-    a, b = P.named_kind(question, text, s, s + len(span), 0, len(text))
-    assert text[a:b] == expected
+    assert shaped(P.named_kind, text, span, question) == expected
 
 
 CONTACT = "For more information, please contact\n\nAna Guzm\u00e1n\n\nIOM Ecuador\n\nTel: +593.2.2266.304\n"
@@ -536,9 +534,7 @@ CONTACT = "For more information, please contact\n\nAna Guzm\u00e1n\n\nIOM Ecuado
     ("Contact\nAna Guzm\u00e1n", "Ana Guzm\u00e1n", "Ana Guzm\u00e1n"),  # two lines are no block
 ])
 def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expected):
-    s = text.index(span)
-    a, b = P.one_line(text, s, s + len(span), 0, len(text))
-    assert text[a:b] == expected
+    assert shaped(P.one_line, text, span) == expected
 
 
 @pytest.mark.parametrize("question, phrase, wrong", [
@@ -610,9 +606,7 @@ def test_the_answer_s_release_is_listed_first_and_the_rest_keep_their_order():
 ])
 def test_a_how_question_takes_the_by_doing_clause(question, span, expected):
     text = "Forced labour recruitment begins by deceiving parents with offers of education, who then agree."
-    s = text.index(span)
-    a, b = P.manner(question, text, s, s + len(span), 0, len(text))
-    assert text[a:b] == expected
+    assert shaped(P.manner, text, span, question) == expected
 
 
 QUOTED = ('The agreements were signed on Monday. "A marked increase in cases prompted IOM to act. But few cases '
