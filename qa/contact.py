@@ -18,7 +18,7 @@ from typing import Callable, Literal
 from .answer import answered, passages_shown, sentence_around
 from .embed import Encoder
 from .retrieve import Mode
-from .scope import FILLER, find_release, topic_share, topic_words
+from .scope import FILLER, find_release, topic_words
 from .store import Index
 from .types import Answer
 
@@ -67,13 +67,12 @@ def answer_contact(question: str, index: Index, encoder: Encoder | None, mode: M
     if asked is None:
         return None
     field, topic = asked
-    doc, hits = find_release(index, topic, encoder, mode, k, doc_text)
+    doc, hits, share = find_release(index, topic, encoder, mode, k, doc_text)
     span = contact_field(doc_text(doc), field) if doc is not None else None
     if span is None:
         return None
     passages = passages_shown(hits, index.chunks, doc_text, doc_path)
     sentence = sentence_around(index.sentences, doc, *span)
-    share = topic_share(topic, doc_text(doc))
     return answered(question, doc, span, sentence, round(share, 4), passages, doc_text, doc_path)
 
 

@@ -60,14 +60,16 @@ def topic_share(topic: str, text: str) -> float:
 
 
 def find_release(index: Index, topic: str, encoder: Encoder | None, mode: Mode, k: int,
-                 doc_text: Callable[[int], str]) -> tuple[int | None, list[Hit]]:
+                 doc_text: Callable[[int], str]) -> tuple[int | None, list[Hit], float]:
     """The release a topic names, retrieval's best if it holds at least half the topic's
-    words (else None: no release is about that), and the ``k`` passages found for the topic."""
+    words (else None: no release is about that), the ``k`` passages found for the topic,
+    and the share of the topic's words that best release holds."""
     hits = retrieve(index, topic, encoder, k=k, mode=mode).hits
     if not hits:
-        return None, hits
+        return None, hits, 0.0
     doc = int(index.chunks[hits[0].chunk, 0])
-    return (doc if topic_share(topic, doc_text(doc)) >= MIN_SHARE else None), hits
+    share = topic_share(topic, doc_text(doc))
+    return (doc if share >= MIN_SHARE else None), hits, share
 
 
 def retrieve_scoped(index: Index, question: str, encoder: Encoder | None, k: int, mode: Mode,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa import contact as C
+from qa import scope as S
 from qa.api import Assistant
 
 from .conftest import FakeEncoder
@@ -69,8 +70,8 @@ def test_the_asked_line_of_the_last_contact_block_is_found_verbatim(text, field,
 
 
 def test_the_topic_share_counts_the_release_s_words_not_the_filler():
-    assert C.topic_share("the release about the training courses", BLOCK_SPACED) == 1.0
-    assert C.topic_share("the release about the moon landing", BLOCK_SPACED) == 0.0
+    assert S.topic_share("the release about the training courses", BLOCK_SPACED) == 1.0
+    assert S.topic_share("the release about the moon landing", BLOCK_SPACED) == 0.0
 
 
 @pytest.fixture
