@@ -282,7 +282,7 @@ def test_punctuation_at_the_edges_is_trimmed(calibrated):
 
 @pytest.mark.parametrize("question, span, expected", [
     ("How many cases were reported?", "187 cases were reported between 2011 and 2012", "187"),
-    ("how much did it cost?", "some 4.5 million dollars over three years", "4.5 million"),
+    ("how much did it cost?", "some 4.5 million dollars over three years", "some 4.5 million"),  # its bound stays
     ("How many countries took part?", "three countries: Colombia, Ecuador and Peru", "three"),
     ("How many were there?", "a few of them", "a few of them"),  # no number: the span stays
     ("Roughly how many were trained?", "some 45 officials from ministries", "45"),
@@ -292,6 +292,47 @@ def test_punctuation_at_the_edges_is_trimmed(calibrated):
 def test_a_quantity_question_is_answered_by_the_number(question, span, expected):
     text = f"Intro. {span}. Outro."
     assert shaped(P.quantity, text, span, question) == expected
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("How many projects does IOM have?", "IOM has more than 130 projects.", "130", "more than 130"),
+    ("How many girls were trafficked?", "It estimates that some 5,000 girls were trafficked.", "5,000", "some 5,000"),
+    ("How many were trained?", "They trained at least 45 officials.", "45 officials", "at least 45"),
+    ("How many were trained?", "They trained up to 45 officials.", "45", "up to 45"),
+    ("About how many were trained?", "They trained some 45 officials.", "45", "45"),  # the question hedges already
+    ("How many were trained?", "Moreover 45 officials were trained.", "45", "45"),  # "over" inside a word
+    ("Which years?", "They trained more than 45 officials.", "45", "45"),  # not a quantity question
+])
+def test_a_figure_keeps_its_bound(question, text, span, expected):
+    """"130" for "more than 130" misstates the release: the bound is part of the figure."""
+    assert shaped(P.quantity, text, span, question) == expected
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("funded by the Agency for Development (USAID) since 2006", "the Agency for Development (USAID",
+     "the Agency for Development (USAID)"),
+    ("the Treaty on European Union (TEU) and others", "Treaty on European Union (TEU", "Treaty on European Union (TEU)"),
+    ("a straight line (see world line) here", "a straight line (see world line)", "a straight line"),  # a whole aside goes
+    ("a long (and unclosed aside that runs on and on past forty characters here", "a long (and", "a long (and"),
+])
+def test_a_phrase_never_ends_inside_an_open_bracket(text, span, expected):
+    s = text.index(span)
+    a, b = P.one_clause(text, s, s + len(span))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("Which provinces did the children come from?",
+     "Children from Chimborazo, Tungurahua and Imbabura provinces were trafficked to Colombia and Venezuela.",
+     "Colombia and Venezuela", "Chimborazo, Tungurahua and Imbabura"),
+    ("What dynasty did he attack?", "He later helped to attack the Song dynasty in the south.", "the south", "Song"),
+    ("In which cantons were they signed?", "They were signed in the Ecuadorian cantons of Guamote, Colta and Cuenca.",
+     "Guamote, Colta and Cuenca", "Guamote, Colta and Cuenca"),  # "cantons of": of the asked kind already
+    ("Which provinces were named?", "The provinces were named after Imbabura rivers.", "Imbabura rivers", "Imbabura rivers"),
+    ("Which provinces did they come from?", "Two provinces sent children.", "children", "children"),  # "Two" is no name
+])
+def test_a_which_noun_is_answered_by_the_names_before_it(question, text, span, expected):
+    assert shaped(P.named_kind, text, span, question) == expected
 
 
 @pytest.mark.parametrize("question, span, expected", [
