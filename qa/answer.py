@@ -42,6 +42,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from .chunk import normalise
+from .contact import Contact, contact_block
 from .phrase import EDGE, shape, stems, wrong_kind
 from .reader import Guess, Reader
 from .types import Answer, Citation, Hit, Passage
@@ -309,7 +310,9 @@ def extract(
     text = doc_text(found.doc)
     conf, threshold = confidence(found.features, mode)
     (fs, fe), se = found.phrase, found.sentence[1]
-    conf = round(conf, 4) if not wrong_kind(question, normalise(text[fs:fe]), text[fe:se]) else 0.0
+    block = contact_block(text)
+    in_block = block is not None and block[0] <= fs < block[1]  # a contact question is answered before the reader
+    conf = 0.0 if in_block or wrong_kind(question, normalise(text[fs:fe]), text[fe:se]) else round(conf, 4)
     if conf < threshold:
         citation = cited(found.doc, found.sentence, doc_text, doc_path)
         return Answer(question, "", True, conf, [], passages, best=citation)
@@ -317,6 +320,15 @@ def extract(
     if listed is not hits:
         passages = passages_shown(listed, chunks, doc_text, doc_path)
     return answered(question, found.doc, found.phrase, found.sentence, conf, passages, doc_text, doc_path)
+
+
+def contact_answer(question: str, contact: Contact, chunks: np.ndarray, sentences: np.ndarray,
+                   doc_text: Callable[[int], str], doc_path: Callable[[int], str]) -> Answer:
+    """A line of a release's contact block (``qa/contact.py``) as an answer, quoted in its
+    block; ``confidence`` is the share of the topic's words the release holds."""
+    passages = passages_shown(contact.hits, chunks, doc_text, doc_path)
+    sentence = sentence_around(sentences, contact.doc, *contact.span)
+    return answered(question, contact.doc, contact.span, sentence, round(contact.share, 4), passages, doc_text, doc_path)
 
 
 def passages_shown(hits: list[Hit], chunks: np.ndarray, doc_text: Callable[[int], str],

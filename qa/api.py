@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .answer import extract
+from .answer import contact_answer, extract
 from .chunk import ChunkSettings
-from .contact import answer_contact
+from .contact import find_contact
 from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
 from .errors import IndexError_, QuestionError
@@ -157,9 +157,11 @@ class Assistant:
             check_encoder(index.manifest, self.encoder, self.index_dir)
             self._checked = index
         t0 = time.perf_counter()
-        answer = answer_contact(question, index, self.encoder, mode, max(k, 1), self.doc_text, self.doc_path)
+        contact = find_contact(question, index, self.encoder, mode, max(k, 1), self.doc_text)
         t1 = time.perf_counter()
-        if answer is None:
+        if contact is not None:
+            answer = contact_answer(question, contact, index.chunks, index.sentences, self.doc_text, self.doc_path)
+        else:
             asked, found = retrieve_scoped(index, question, self.encoder, max(k, 1), mode, self.doc_text)
             t1 = time.perf_counter()
             answer = extract(asked, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path,

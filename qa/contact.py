@@ -2,25 +2,26 @@
 
 Press releases end with "For more information, please contact" and a block of short
 lines: a name, the office, "Tel: ...", "E-mail: ...". A question for a release's press
-contact ("Who should reporters contact about the agreements with Cuenca?") has two parts:
-which release ("the agreements with Cuenca"), found by retrieving on that part alone,
-since every release's contact block looks alike and pulls the whole question towards
-some other release; and which line of the block (the name, the phone, the e-mail).
-The span reader, trained on encyclopaedia paragraphs, reads such blocks badly: of our
-five contact questions it abstained on three and answered two with a wrong phrase.
+contact ("Who should reporters contact about the agreements with Cuenca?", "What is the
+phone number of Jaime Paredes?") has two parts: which release ("the agreements with
+Cuenca", "Jaime Paredes"), found by retrieving on that part alone, since every release's
+contact block looks alike and pulls the whole question towards some other release; and
+which line of the block (the name, the phone, the e-mail). The span reader, trained on
+encyclopaedia paragraphs, reads such blocks badly: of our five contact questions it
+abstained on three and answered two with a wrong phrase. For any other question the block
+is no answer (``contact_block``): "Who is the president of Ecuador?" is not "Ana Guzmán".
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable, Literal
+from typing import Callable, Literal, NamedTuple
 
-from .answer import answered, passages_shown, sentence_around
 from .embed import Encoder
 from .retrieve import Mode
 from .scope import FILLER, find_release, topic_words
 from .store import Index
-from .types import Answer
+from .types import Hit
 
 Field = Literal["name", "phone", "email"]
 
@@ -29,10 +30,23 @@ _NOT_PRESS = re.compile(r"\b(?:into|in|made|make|makes|making|lost|first|direct|
 _PHONE_Q = re.compile(r"\b(?:phone|telephone|tel|mobile|cell|number)\b", re.I)
 _EMAIL_Q = re.compile(r"\be-?mail\b", re.I)
 _NAME_Q = re.compile(r"\b(?:who|whom|name|person)\b", re.I)
+_FIELD = r"(?:(?:tele)?phone|mobile|cell|fax|e-?mail)(?:\s+(?:number|address))?"
+_FIELD_OF = re.compile(rf"\b{_FIELD}\s+(?:of|for)\s+(?P<topic>[^?]+)", re.I)  # "the phone number of Jaime Paredes"
+_FIELD_OWNED = re.compile(rf"(?P<topic>[A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*)*)['’]s\s+{_FIELD}\b")  # "Ana Guzmán's e-mail"
 _BLOCK_OPENER = re.compile(r"^[^\n]{0,60}\bcontact\b[^\n.]{0,40}$", re.I | re.M)  # a short line, no full stop after
 _PHONE_LINE = re.compile(r"^\s*(?:tel(?:ephone)?|phone|mobile|cell(?:ular)?|fax)\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 BLOCK_LINES = 12  # the block is read up to this many lines after its opener
+
+
+class Contact(NamedTuple):
+    """A contact question's answer: the release, the field's file offsets, the passages
+    found for the topic, and the share of the topic's words the release holds."""
+
+    doc: int
+    span: tuple[int, int]
+    hits: list[Hit]
+    share: float
 
 
 def asks_contact(question: str) -> tuple[Field, str] | None:
@@ -43,10 +57,14 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
     Without a topic there is no telling which release is meant, and the reader answers."""
     m = _CONTACT.search(question)
     if not m or _NOT_PRESS.search(question):
-        return None
-    field: Field | None = "email" if _EMAIL_Q.search(question) else "phone" if _PHONE_Q.search(question) else (
+        owned = _FIELD_OF.search(question) or _FIELD_OWNED.search(question)
+        if not owned or m:
+            return None
+        field: Field = "email" if _EMAIL_Q.search(owned.group()) else "phone"
+        return (field, owned.group("topic").strip()) if topic_words(owned.group("topic")) else None
+    asked: Field | None = "email" if _EMAIL_Q.search(question) else "phone" if _PHONE_Q.search(question) else (
         "name" if _NAME_Q.search(question) else None)
-    if field is None:
+    if asked is None:
         return None
     for part in (question[m.end():], question[: m.start()]):
         words = re.findall(r"[\w'-]+", part)
@@ -54,26 +72,47 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
             words.pop(0)
         topic = " ".join(words)
         if topic_words(topic):
-            return field, topic
+            return asked, topic
     return None
 
 
-def answer_contact(question: str, index: Index, encoder: Encoder | None, mode: Mode, k: int,
-                   doc_text: Callable[[int], str], doc_path: Callable[[int], str]) -> Answer | None:
+def find_contact(question: str, index: Index, encoder: Encoder | None, mode: Mode, k: int,
+                 doc_text: Callable[[int], str]) -> Contact | None:
     """The asked line of the contact block of the release the question's topic names, or
-    None (not a contact question, no such block, or the best release holds under half the
-    topic's words), and the reader answers instead. ``confidence`` is that share."""
+    None (not a contact question, no such block, the best release holds under half the
+    topic's words, or the topic is a person the block does not list), and the reader
+    answers instead."""
     asked = asks_contact(question)
     if asked is None:
         return None
     field, topic = asked
     doc, hits, share = find_release(index, topic, encoder, mode, k, doc_text)
-    span = contact_field(doc_text(doc), field) if doc is not None else None
-    if span is None:
+    if doc is None:
         return None
-    passages = passages_shown(hits, index.chunks, doc_text, doc_path)
-    sentence = sentence_around(index.sentences, doc, *span)
-    return answered(question, doc, span, sentence, round(share, 4), passages, doc_text, doc_path)
+    text = doc_text(doc)
+    span, block = contact_field(text, field), contact_block(text)
+    if span is None or (_a_name(topic) and not topic_words(topic) <= topic_words(text[slice(*block)])):
+        return None  # "the phone number of Rogelio Bernal", whom the release quotes but does not list
+    return Contact(doc, span, hits, share)
+
+
+def _a_name(topic: str) -> bool:
+    words = re.findall(r"[\w'’-]+", topic)
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def contact_block(text: str) -> tuple[int, int] | None:
+    """File offsets of the release's last contact block, from its opener to its last line,
+    if the block lists a phone or an e-mail (a prose line that mentions "contact" opens none)."""
+    openers = list(_BLOCK_OPENER.finditer(text))
+    if not openers:
+        return None
+    opener = openers[-1]
+    lines = [m for m in re.finditer(r"[^\n]+", text[opener.end():]) if m.group().strip()][:BLOCK_LINES]
+    end = opener.end() + lines[-1].end() if lines else opener.end()
+    if not (_PHONE_LINE.search(text, opener.end(), end) or _EMAIL.search(text, opener.end(), end)):
+        return None
+    return opener.start(), end
 
 
 def contact_field(text: str, field: Field) -> tuple[int, int] | None:

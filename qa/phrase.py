@@ -320,11 +320,16 @@ _MONEY_QUESTION = re.compile(
 _MONEY = re.compile(r"\d|\b(?:million|billion|thousand|hundred|dollars?|euros?|pounds?|francs?|yuan|yen|marks?|free)\b|[$€£¥]", re.I)
 
 
+_PHONE_ASKED = re.compile(r"\b(?:(?:tele)?phone|fax|mobile|cell)\s+numbers?\b", re.I)
+_EMAIL_ASKED = re.compile(r"\be-?mail\s+(?:address(?:es)?|of|for)\b|['’]s\s+e-?mail\b", re.I)
+
+
 def wrong_kind(question: str, phrase: str, after: str = "") -> bool:
     """Whether ``phrase`` cannot be what the question asks for: a how-many answered with no
     amount or with a bare year (unless ``after`` it comes what it counts: "2000 kilometres"),
     a budget or cost with no sum, a who answered with a figure, a when answered with no time,
-    a singular which-noun with a list of three or more names.
+    a singular which-noun with a list of three or more names, a phone number with no digit,
+    an e-mail address with no "@".
     Such a phrase is the reader's guess on a question the releases do not answer ("How many
     calls has the helpline received?" -> "IOM"), so its confidence is 0 and ``qa`` abstains.
     "When X, what Y?" asks for a Y, not a time. Measured on the development set's held-out
@@ -333,6 +338,8 @@ def wrong_kind(question: str, phrase: str, after: str = "") -> bool:
     list of names for a singular which-noun is one of them; no development answer is such a
     list)."""
     if _MONEY_QUESTION.search(question) and not _MONEY.search(phrase):
+        return True
+    if (_PHONE_ASKED.search(question) and not re.search(r"\d", phrase)) or (_EMAIL_ASKED.search(question) and "@" not in phrase):
         return True
     if _QUANTITY_QUESTION.search(question):
         if not _QUANTITY.search(phrase) and not _AMOUNT_WORDS.search(phrase):

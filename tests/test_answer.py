@@ -602,6 +602,10 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("Which countries attended the meeting?", "Colombia, Ecuador and Peru", False),
     ("Which firm built it?", "Smith and Jones", False),  # a pair may be one firm's name
     ("What are the three countries?", "Colombia, Ecuador and Peru", False),  # no singular noun asked
+    ("What is the phone number of Rogelio Bernal?", "Ecuador", True),  # no digit
+    ("Which emergency phone number will IOM publicise?", "101", False),
+    ("What is Ana Guzmán's e-mail address?", "Ana Guzmán", True),  # no "@"
+    ("What is the e-mail address of IOM Quito?", "aguzman@iom.int", False),
 ])
 def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, wrong):
     assert P.wrong_kind(question, phrase, ", with funding from USAID") is wrong
@@ -620,6 +624,23 @@ def test_a_phrase_of_the_wrong_kind_abstains_with_zero_confidence(calibrated):
     ans = _extract(Scripted("Ministry of the Interior"), "When did the programme begin?")
     assert ans.abstained and ans.confidence == 0.0 and ans.best is not None
     assert not _extract(Scripted("2012"), "When did the programme begin?").abstained
+
+
+def test_a_phrase_in_the_contact_block_is_no_answer(calibrated):
+    """A question the contact block does not answer ("Who is the minister?") is not
+    answered by its lines ("Ana Guzmán"): contact questions are read before the reader."""
+    calibrated(bias=3.0)
+    text = TEXT + "For more information, please contact\nAna Guzmán\nIOM Ecuador\nTel: +593 2 2266 304\n"
+    chunks, sentences = _index(text)
+    hits = [Hit(i, 0.8 - 0.1 * i, dense=0.5, bm25=3.0) for i in range(len(chunks))]
+
+    def ask(phrase: str):
+        return A.extract("Who is the minister?", hits, chunks, sentences, lambda d: text, lambda d: "corpus/a.txt",
+                         Scripted(phrase), "hybrid")
+
+    assert ask("Ana Guzmán").abstained and ask("Ana Guzmán").confidence == 0.0
+    assert ask("IOM Ecuador").abstained
+    assert ask("Ministry of the Interior").answer == "Ministry of the Interior"  # outside the block: answered
 
 
 def _found(doc: int, phrase: tuple[int, int] = (0, 1)) -> "A.Read":

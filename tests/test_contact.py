@@ -42,6 +42,10 @@ BLOCK_TIGHT = (
     ("Who came into contact with Wales after the conquest?", None),  # touch, not a press contact
     ("When did the contact group meet?", None),  # asks for none of name, phone, e-mail
     ("Who signed the agreements?", None),
+    ("What is the phone number of Jaime Paredes?", ("phone", "Jaime Paredes")),  # no "contact": the field's owner
+    ("What is Ana Guzmán's e-mail address?", ("email", "Ana Guzmán")),
+    ("What is the email address for the release on the new funding?", ("email", "new funding")),
+    ("Which emergency phone number will IOM publicise?", None),  # a number as a fact, nobody's line
 ])
 def test_a_contact_question_splits_into_the_field_and_the_release_s_topic(question, expected):
     got = C.asks_contact(question)
@@ -98,3 +102,32 @@ def test_contact_questions_are_answered_from_the_named_release_s_block(releases,
 def test_a_contact_question_about_no_release_goes_to_the_reader(releases):
     answer = releases.ask("Who is the contact for the release about the moon landing?")
     assert answer.answer not in {"Jaime Paredes", "Ana Guzmán", "Maria Isabel Moncayo", "Nadia Zelisko"}
+
+
+@pytest.mark.parametrize("text, block", [
+    (BLOCK_SPACED, "For more information, please contact"),
+    (BLOCK_TIGHT, "For further information, please contact:"),
+    ("Officials stayed in contact with IOM\nduring the week and after it.\n", None),  # prose: no phone, no e-mail
+])
+def test_the_contact_block_needs_a_phone_or_an_e_mail(text, block):
+    found = C.contact_block(text)
+    if block is None:
+        assert found is None
+    else:
+        assert found is not None and text[found[0]:].startswith(block) and found[1] == len(text.rstrip("\n"))
+
+
+@pytest.mark.parametrize("question, line", [
+    ("What is the phone number of Jaime Paredes?", "+593 2 2266-304 or 305"),
+    ("What is Maria Isabel Moncayo's e-mail address?", "mmoncayo@oim.org.ec"),
+])
+def test_a_person_s_line_is_read_from_the_block_that_lists_them(releases, question, line):
+    answer = releases.ask(question)
+    assert not answer.abstained and answer.answer == line
+
+
+def test_a_person_the_release_quotes_but_does_not_list_is_no_contact(releases):
+    # Rogelio Bernal is quoted in the release whose block lists Ana Guzmán: her phone is not his
+    assert C.find_contact("What is the phone number of Rogelio Bernal?", releases.index, releases.encoder,
+                          "hybrid", 5, releases.doc_text) is None
+    assert releases.ask("What is the phone number of Rogelio Bernal?").abstained
