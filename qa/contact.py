@@ -25,7 +25,10 @@ from .types import Hit
 
 Field = Literal["name", "phone", "email"]
 
-_CONTACT = re.compile(r"\bcontact(?:s|ed)?\b|\bpress (?:officer|office)\b|\bspokes(?:person|man|woman)\b", re.I)
+_CONTACT = re.compile(
+    r"\bcontact(?:s|ed)?\b|\bpress (?:officer|office)\b|\bspokes(?:person|man|woman)\b"
+    r"|\b(?:journalists|reporters|media|press|I|we|you)\s+(?:(?:can|should|could|may|might|to)\s+)?"  # "who can journalists call"
+    r"(?:call|phone|ring|reach|e-?mail|write\s+to|speak\s+to|talk\s+to|get\s+in\s+touch\s+with)\b", re.I)
 _NOT_PRESS = re.compile(r"\b(?:into|in|made|make|makes|making|lost|first|direct|eye)\s+contact\b", re.I)  # touch, not press
 _PHONE_Q = re.compile(r"\b(?:phone|telephone|tel|mobile|cell|number)\b", re.I)
 _EMAIL_Q = re.compile(r"\be-?mail\b", re.I)

@@ -57,7 +57,8 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     """The phrase after every rule, and its sentence (moved only by ``speaker``); ``rows``
     are the index's sentences of the release, for a quotation's speaker further on."""
     (fs, fe), (ss, se) = phrase, sentence
-    fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se), ss, se)
+    back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
+    fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
     fs, fe = reason(question, text, *quantity(question, text, fs, fe, ss, se), ss, se)
     fs, fe = one_clause(text, *manner(question, text, fs, fe, ss, se))
@@ -97,14 +98,20 @@ def _capital(word: str) -> bool:
     return word[:1].isupper()
 
 
-def whole_name(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+_WHERE_WHEN = re.compile(r"^\W*(?:where|when)\b|\b(?:in|from|at)\s+(?:what|which)\s+(?:place|country|city|town|year)\b", re.I)
+
+
+def whole_name(text: str, start: int, end: int, lo: int, hi: int, back_over_of: bool = True) -> tuple[int, int]:
     """Grow a span that starts or ends inside a capitalised name to the whole name
     ("Robert" -> "Robert Koch", "Allston Science" -> "Allston Science Complex"),
     never past its sentence ``[lo, hi)`` nor onto the sentence's first word.
 
     The reader often stops one word short of a name. Measured on held-out development
     articles, answerable questions: EM .320 -> .327 and .284 -> .301 on the two halves,
-    F1 +.003 and +.008.
+    F1 +.003 and +.008. It grows back over "of" to a capitalised word ("Interior" ->
+    "Ministry of Interior", "Nantes" -> "Edict of Nantes"), except for a where- or
+    when-question (``back_over_of``: "Britain", not "Halford Mackinder of Britain"): 29
+    development answers changed, 19 closer, 10 further, F1 +.001 and +.000.
     """
     if _capital(text[start:end].split()[-1]):
         while m := _NEXT_WORD.match(text, end, hi):
@@ -119,6 +126,10 @@ def whole_name(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, 
     if _capital(text[start:end]):
         while (m := _PREVIOUS_WORD.search(text, lo, start)) and m.start(1) > lo:
             word = m.group(1)
+            if back_over_of and word in _NAME_JOINERS - {"and", "the"} and (j := _PREVIOUS_WORD.search(text, lo, m.start(1))) \
+                    and j.start(1) > lo and _capital(j.group(1)) and j.group(1)[-1] not in ".,;:!?":
+                start = j.start(1)  # "Interior" -> "Ministry of Interior"
+                continue
             if not (_capital(word) and word[-1] not in ".,;:!?"):
                 break
             start = m.start(1)

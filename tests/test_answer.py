@@ -483,9 +483,23 @@ def test_kept_reads_are_reused_only_for_the_same_readers(tmp_path):
     ("Robert Koch won it.", "Koch", "Koch"),  # the sentence's first word may be capitalised for any reason
     ("The cat sat on the mat.", "cat", "cat"),  # not a name
     ("It was Quito. Lima came next.", "Quito", "Quito"),  # never into the next sentence
+    ("It runs with the Ministry of Interior this year.", "Interior", "Ministry of Interior"),  # back over "of"
+    ("It ended with the Edict of Nantes in 1598.", "Nantes", "Edict of Nantes"),
+    ("They came from Colombia of all places.", "Colombia", "Colombia"),  # "of" after the name: no growth back
+    ("Ratzel of Germany wrote it.", "Germany", "Germany"),  # "Ratzel" is the sentence's first word
 ])
 def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     assert shaped(P.whole_name, text, span) == expected
+
+
+def test_a_place_or_time_keeps_its_name_without_what_it_is_of():
+    text = "Geography was shaped by Halford Mackinder of Britain."
+    s = text.index("Britain")
+    rows = np.array([[0, 0, len(text)]])
+    for question, expected in (("Where was Halford Mackinder born?", "Britain"),
+                               ("Who shaped geography?", "Halford Mackinder of Britain")):
+        (a, b), _ = P.shape(question, text, (s, s + len("Britain")), (0, len(text)), rows)
+        assert text[a:b] == expected
 
 
 @pytest.mark.parametrize("question, text, span, expected", [

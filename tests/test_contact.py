@@ -46,6 +46,9 @@ BLOCK_TIGHT = (
     ("What is Ana Guzmán's e-mail address?", ("email", "Ana Guzmán")),
     ("What is the email address for the release on the new funding?", ("email", "new funding")),
     ("Which emergency phone number will IOM publicise?", None),  # a number as a fact, nobody's line
+    ("Who can journalists call about the tri-national meeting?", ("name", "tri-national meeting")),
+    ("Who do I write to about the new funding?", ("name", "new funding")),
+    ("Who did the minister call about the agreements?", None),  # a fact about a call, not a press contact
 ])
 def test_a_contact_question_splits_into_the_field_and_the_release_s_topic(question, expected):
     got = C.asks_contact(question)
