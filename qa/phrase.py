@@ -60,7 +60,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
-    fs, fe = reason(question, text, *quantity(question, text, fs, fe, ss, se), ss, se)
+    fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, fs, fe, ss), ss, se), ss, se)
     fs, fe = one_clause(text, *manner(question, text, fs, fe, ss, se))
     return speaker(question, text, (fs, fe), (ss, se), rows)
 
@@ -236,6 +236,20 @@ def named_kind(question: str, text: str, start: int, end: int, lo: int, hi: int)
                 and not re.fullmatch(_NUMBER_WORDS, first) and text[lo:names.start(1)].strip()):
             return names.span(1)
     return start, end
+
+
+_TIME_BEFORE = re.compile(
+    r"(?<![\w-])((?:(?:the|this|that|these|those)\s+)?(?:(?:coming|next|previous|past|last|early|late|mid|same)\s+)+)$", re.I)
+
+
+def whole_time(question: str, text: str, start: int, end: int, lo: int) -> tuple[int, int]:
+    """A when-question's phrase keeps the words before it that say which time ("months"
+    -> "the coming months", "11th century" -> "the early 11th century"). Development
+    reads: 2 answers changed, both closer (F1 +.000 and +.000; EM +1)."""
+    if not _WHEN_QUESTION.search(question):
+        return start, end
+    before = _TIME_BEFORE.search(text, lo, start)
+    return (before.start(1), end) if before else (start, end)
 
 
 def quantity(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:

@@ -492,6 +492,19 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     assert shaped(P.whole_name, text, span) == expected
 
 
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("When will the seminars take place?", "In the coming months, the Commission will hold seminars.", "months",
+     "the coming months"),
+    ("When did the reform begin?", "It began in the early 11th century.", "11th century", "the early 11th century"),
+    ("When was the crisis?", "It was the 1979 crisis.", "1979", "1979"),  # an article alone adds nothing
+    ("What did they hold?", "In the coming months they hold seminars.", "seminars", "seminars"),  # not a when
+])
+def test_a_when_phrase_keeps_the_words_that_say_which_time(question, text, span, expected):
+    s = text.index(span)
+    a, b = P.whole_time(question, text, s, s + len(span), 0)
+    assert text[a:b] == expected
+
+
 def test_a_place_or_time_keeps_its_name_without_what_it_is_of():
     text = "Geography was shaped by Halford Mackinder of Britain."
     s = text.index("Britain")
