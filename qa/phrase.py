@@ -52,11 +52,28 @@ def stems(text: str) -> set[str]:
     return {_stem(w) for w in content_words(text)}
 
 
+_YES_NO = re.compile(r"^\W*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in EDGE:
+        start += 1
+    while end > start and text[end - 1] in EDGE:
+        end -= 1
+    return start, end
+
+
 def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int, int],
           rows: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]]:
     """The phrase after every rule, and its sentence (moved only by ``speaker``); ``rows``
-    are the index's sentences of the release, for a quotation's speaker further on."""
+    are the index's sentences of the release, for a quotation's speaker further on.
+
+    A yes/no question ("Did IOM receive new funding?", not "Is it A or B?") has no phrase
+    to copy: its answer is the whole sentence that settles it, for the reader to judge.
+    Development reads: 6 of the 2,910 answerable questions (F1 -.001 and +.000)."""
     (fs, fe), (ss, se) = phrase, sentence
+    if _YES_NO.search(question) and not re.search(r"\bor\b", question, re.I):
+        return _trimmed(text, ss, se), (ss, se)  # "Did IOM receive new funding?": the sentence is the answer
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)

@@ -505,6 +505,20 @@ def test_a_when_phrase_keeps_the_words_that_say_which_time(question, text, span,
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("Did IOM receive new funding from USAID?", "IOM received new funding from USAID this week."),
+    ("Has the agreement been signed?", "IOM received new funding from USAID this week."),
+    ("Did IOM receive funding from USAID or from the ILO?", "USAID"),  # a choice: the phrase answers it
+    ("Who gave IOM new funding?", "USAID"),
+])
+def test_a_yes_no_question_is_answered_by_the_sentence_that_settles_it(question, expected):
+    text = "Intro. IOM received new funding from USAID this week. Outro."
+    s = text.index("USAID")
+    lo, hi = text.index("IOM"), text.index(" Outro")
+    (a, b), sentence = P.shape(question, text, (s, s + 5), (lo, hi), np.array([[0, lo, hi]]))
+    assert text[a:b] == expected and sentence == (lo, hi)
+
+
 def test_a_place_or_time_keeps_its_name_without_what_it_is_of():
     text = "Geography was shaped by Halford Mackinder of Britain."
     s = text.index("Britain")
