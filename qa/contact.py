@@ -57,14 +57,17 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
 
     The topic is the question's other half: what follows "contact" ("Who is the contact for
     the release on the tri-national meeting?") or, when nothing does, what precedes it.
-    Without a topic there is no telling which release is meant, and the reader answers."""
+    Without "contact", a phone or e-mail "of" or "for" someone or something ("the phone
+    number of Jaime Paredes", "Ana Guzmán's e-mail") names its topic. Without a topic there
+    is no telling which release is meant, and the reader answers."""
     m = _CONTACT.search(question)
-    if not m or _NOT_PRESS.search(question):
+    if m and _NOT_PRESS.search(question):
+        return None
+    if not m:
         owned = _FIELD_OF.search(question) or _FIELD_OWNED.search(question)
-        if not owned or m:
+        if not owned or not topic_words(owned.group("topic")):
             return None
-        field: Field = "email" if _EMAIL_Q.search(owned.group()) else "phone"
-        return (field, owned.group("topic").strip()) if topic_words(owned.group("topic")) else None
+        return ("email" if _EMAIL_Q.search(owned.group()) else "phone"), owned.group("topic").strip()
     asked: Field | None = "email" if _EMAIL_Q.search(question) else "phone" if _PHONE_Q.search(question) else (
         "name" if _NAME_Q.search(question) else None)
     if asked is None:
