@@ -39,12 +39,8 @@ def show_answer(console: Console, answer: Answer, passages: bool = True) -> None
         if answer.highlight:
             quote.stylize("bold black on yellow", *answer.highlight)
         lines = f"{cite.start_line}" if cite.start_line == cite.end_line else f"{cite.start_line}-{cite.end_line}"
-        body = [
-            Text(answer.answer, style="bold green"),
-            Text(""),
-            quote,
-            Text(f"\n{cite.file}:{lines}", style="cyan"),
-        ]
+        phrase = [] if answer.answer == cite.quote else [Text(answer.answer, style="bold green"), Text("")]
+        body = [*phrase, quote, Text(f"\n{cite.file}:{lines}", style="cyan")]  # a whole-sentence answer shows once
         title = f"answer (confidence {answer.confidence:.2f})"
     subtitle = f"{answer.timings_ms.get('total', 0):.0f} ms"
     console.print(Panel(Group(*body), title=title, subtitle=subtitle, title_align="left", subtitle_align="right"))

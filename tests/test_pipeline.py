@@ -223,3 +223,18 @@ def test_cli_missing_corpus_is_a_clean_error(cli_fake, tmp_path):
 def test_cli_bad_mode_is_rejected(cli_fake, corpus_copy, tmp_path):
     result = cli_fake.invoke(cli.app, ["ask", "x", "--mode", "fuzzy", "--corpus", str(corpus_copy)])
     assert result.exit_code == 2 and "--mode must be dense, bm25 or hybrid" in result.output
+
+
+def test_the_answer_is_shown_above_its_quote_once():
+    from qa.render import show_answer
+    from qa.types import Answer, Citation
+
+    def shown(answer: str, highlight: tuple[int, int]) -> str:
+        out = io.StringIO()
+        cite = Citation("corpus/a.txt", 3, 4, "IOM received new funding from USAID.")
+        show_answer(Console(file=out, width=200), Answer("Q?", answer, False, 0.9, [cite], [], highlight=highlight), passages=False)
+        return out.getvalue()
+
+    assert shown("USAID", (30, 35)).count("USAID") == 2  # the phrase, then its sentence
+    assert shown("IOM received new funding from USAID.", (0, 36)).count("USAID") == 1  # the sentence is the answer
+    assert "corpus/a.txt:3-4" in shown("USAID", (30, 35))
