@@ -20,6 +20,7 @@ from typing import Callable, Literal, NamedTuple
 from .embed import Encoder
 from .retrieve import Mode
 from .scope import FILLER, find_release, topic_words
+from .chunk import BLOCK_LINE_WORDS
 from .store import Index
 from .types import Hit
 
@@ -107,15 +108,32 @@ def _a_name(topic: str) -> bool:
     return bool(words) and all(w[0].isupper() for w in words)
 
 
-def contact_block(text: str) -> tuple[int, int] | None:
-    """File offsets of the release's last contact block, from its opener to its last line,
-    if the block lists a phone or an e-mail (a prose line that mentions "contact" opens none)."""
+def _last_block(text: str) -> tuple[re.Match, list[tuple[int, int]]] | None:
+    """The opener of the release's last contact block and the file offsets of its lines:
+    up to BLOCK_LINES short lines, ending before the first line of prose (more than
+    BLOCK_LINE_WORDS words), so a block at the top of a release never swallows its text."""
     openers = list(_BLOCK_OPENER.finditer(text))
     if not openers:
         return None
     opener = openers[-1]
-    lines = [m for m in re.finditer(r"[^\n]+", text[opener.end():]) if m.group().strip()][:BLOCK_LINES]
-    end = opener.end() + lines[-1].end() if lines else opener.end()
+    lines = []
+    for m in re.finditer(r"[^\n]+", text[opener.end():]):
+        if not m.group().strip():
+            continue
+        if len(m.group().split()) > BLOCK_LINE_WORDS or len(lines) == BLOCK_LINES:
+            break
+        lines.append((opener.end() + m.start(), opener.end() + m.end()))
+    return opener, lines
+
+
+def contact_block(text: str) -> tuple[int, int] | None:
+    """File offsets of the release's last contact block, from its opener to its last line,
+    if the block lists a phone or an e-mail (a prose line that mentions "contact" opens none)."""
+    found = _last_block(text)
+    if found is None:
+        return None
+    opener, lines = found
+    end = lines[-1][1] if lines else opener.end()
     if not (_PHONE_LINE.search(text, opener.end(), end) or _EMAIL.search(text, opener.end(), end)):
         return None
     return opener.start(), end
@@ -126,23 +144,23 @@ def contact_field(text: str, field: Field) -> tuple[int, int] | None:
 
     The name is the block's first line, or what follows "contact" on the opener's own
     line; it must read as a name (no digits, no "@", at most six words)."""
-    openers = list(_BLOCK_OPENER.finditer(text))
-    if not openers:
+    found = _last_block(text)
+    if found is None:
         return None
-    opener = openers[-1]
-    lines = [m for m in re.finditer(r"[^\n]+", text[opener.end():]) if m.group().strip()][:BLOCK_LINES]
-    base = opener.end()
+    opener, lines = found
     if field == "name":
         tail = re.search(r"\bcontact\b\s*:?\s*(\S[^\n]*?)\s*$", opener.group(), re.I)
         if tail and re.match(r"[A-ZÀ-Ý]", tail.group(1)):
             start = opener.start() + tail.start(1)
             return _as_name(text, start, opener.start() + tail.end(1))
-        return _as_name(text, base + lines[0].start(), base + lines[0].end()) if lines else None
+        return _as_name(text, *lines[0]) if lines else None
+    if not lines:
+        return None
     if field == "phone":
-        found = _PHONE_LINE.search(text, base, base + lines[-1].end()) if lines else None
-        return (found.start(1), found.end(1)) if found else None
-    found = _EMAIL.search(text, base, base + lines[-1].end()) if lines else None
-    return (found.start(), found.end()) if found else None
+        phone = _PHONE_LINE.search(text, lines[0][0], lines[-1][1])
+        return phone.span(1) if phone else None
+    email = _EMAIL.search(text, lines[0][0], lines[-1][1])
+    return email.span() if email else None
 
 
 def _as_name(text: str, start: int, end: int) -> tuple[int, int] | None:

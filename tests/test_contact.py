@@ -134,3 +134,12 @@ def test_a_person_the_release_quotes_but_does_not_list_is_no_contact(releases):
     assert C.find_contact("What is the phone number of Rogelio Bernal?", releases.index, releases.encoder,
                           "hybrid", 5, releases.doc_text) is None
     assert releases.ask("What is the phone number of Rogelio Bernal?").abstained
+
+
+def test_a_block_at_the_top_of_a_release_ends_where_the_prose_begins():
+    text = ("Media contact:\nAna Guzmán\nTel: +593 2 2266 304\n"
+            "IOM Ecuador began a series of training courses for officials in Quito this week,\n"
+            "with the Ministry of Interior.\n")
+    start, end = C.contact_block(text)
+    assert text[start:end] == "Media contact:\nAna Guzmán\nTel: +593 2 2266 304"
+    assert text[slice(*C.contact_field(text, "phone"))] == "+593 2 2266 304"
