@@ -53,6 +53,7 @@ def stems(text: str) -> set[str]:
 
 
 _YES_NO = re.compile(r"^\W*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
+_NOT_YES_NO = re.compile(r"\b(?:or|what|which|who|whom|whose|when|where|why|how)\b", re.I)  # "Is it A or B?", "Can you say who ...?"
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -68,11 +69,11 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     """The phrase after every rule, and its sentence (moved only by ``speaker``); ``rows``
     are the index's sentences of the release, for a quotation's speaker further on.
 
-    A yes/no question ("Did IOM receive new funding?", not "Is it A or B?") has no phrase
-    to copy: its answer is the whole sentence that settles it, for the reader to judge.
-    Development reads: 6 of the 2,910 answerable questions (F1 -.001 and +.000)."""
+    A yes/no question ("Did IOM receive new funding?", not "Is it A or B?" nor "Can you
+    tell me who ...?") has no phrase to copy: its answer is the whole sentence that settles
+    it, for the reader to judge. Development reads: 8 answers changed, 6 closer, 1 further."""
     (fs, fe), (ss, se) = phrase, sentence
-    if _YES_NO.search(question) and not re.search(r"\bor\b", question, re.I):
+    if _YES_NO.search(question) and not _NOT_YES_NO.search(question):
         return _trimmed(text, ss, se), (ss, se)  # "Did IOM receive new funding?": the sentence is the answer
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)

@@ -509,6 +509,7 @@ def test_a_when_phrase_keeps_the_words_that_say_which_time(question, text, span,
     ("Did IOM receive new funding from USAID?", "IOM received new funding from USAID this week."),
     ("Has the agreement been signed?", "IOM received new funding from USAID this week."),
     ("Did IOM receive funding from USAID or from the ILO?", "USAID"),  # a choice: the phrase answers it
+    ("Can you tell me who gave IOM new funding?", "USAID"),  # a wh-question in disguise
     ("Who gave IOM new funding?", "USAID"),
 ])
 def test_a_yes_no_question_is_answered_by_the_sentence_that_settles_it(question, expected):
