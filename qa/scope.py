@@ -1,5 +1,5 @@
-"""A question that names its release ("..., according to the release on the new funding?")
-is answered from that release alone.
+"""A question that names its release ("..., according to the release on the new funding?",
+"In 002_e94c97eefc7796c6.txt, ...") is answered from that release alone.
 
 Our users' releases share their topic, so a question asked of one release ("Which years
 does the programme cover in the release on the local agreements?") often matches a
@@ -34,6 +34,35 @@ _NAMED = re.compile(
 )
 
 
+_FILE = re.compile(
+    r"[,;\s]*\b(?P<prep>(?:according\s+to|in|from|of|within)\s+)?(?:the\s+)?(?:(?:press\s+)?(?:release|file|document)\s+)?"
+    r"(?P<file>[\w][\w./\\-]*\.(?:txt|md))\b", re.I)
+
+
+def named_file(question: str, paths: list[str]) -> tuple[str, int] | None:
+    """(the question without the file it names, that file's index among ``paths``), for a
+    question naming a release by its file ("In 002_e94c97eefc7796c6.txt, who ...?"), by
+    its path or its name alone; None when it names no file the index holds."""
+    m = _FILE.search(question)
+    if not m:
+        return None
+    named = m.group("file").replace("\\", "/").lower()
+    matches = [k for k, p in enumerate(paths)  # "corpus/a/x.txt" as shown, "a/x.txt" as indexed, or "x.txt"
+               if named == p.lower() or named.endswith("/" + p.lower()) or p.lower().rsplit("/", 1)[-1] == named]
+    if len(matches) != 1:
+        return None
+    middle = "" if m.group("prep") or not m.start() else " the release"  # "What does the release x.txt say?"
+    rest = (question[: m.start()] + middle + question[m.end():]).strip(" ,;")
+    return (_with_mark(rest, question), matches[0]) if re.search(r"\w", rest) else None
+
+
+def _with_mark(rest: str, question: str) -> str:
+    """``rest`` ending in a question mark if ``question`` did."""
+    if not rest.endswith("?") and question.rstrip().endswith("?"):
+        return rest.rstrip(" ,;") + "?"
+    return rest
+
+
 def split_qualifier(question: str) -> tuple[str, str] | None:
     """(the question without its qualifier, the topic naming the release), or None when the
     question names no release ("What does the release call ...?" names none)."""
@@ -43,9 +72,7 @@ def split_qualifier(question: str) -> tuple[str, str] | None:
     rest = (question[: m.start()] + question[m.end():]).strip(" ,;")
     if not re.search(r"\w", rest):
         return None
-    if not rest.endswith("?") and question.rstrip().endswith("?"):
-        rest = rest.rstrip(" ,;") + "?"
-    return rest, m.group("topic").strip()
+    return _with_mark(rest, question), m.group("topic").strip()
 
 
 def topic_words(topic: str) -> set[str]:
@@ -74,8 +101,12 @@ def find_release(index: Index, topic: str, encoder: Encoder | None, mode: Mode, 
 
 def retrieve_scoped(index: Index, question: str, encoder: Encoder | None, k: int, mode: Mode,
                     doc_text: Callable[[int], str]) -> tuple[str, Retrieval]:
-    """Retrieval for a question, within the release it names if it names one that exists:
-    (the question as the reader should read it, what was found)."""
+    """Retrieval for a question, within the release it names (by its file, or by "the
+    release on ...") if it names one that exists: (the question as the reader should read
+    it, what was found)."""
+    by_file = named_file(question, [d["path"] for d in index.docs])
+    if by_file:
+        return by_file[0], retrieve(index, by_file[0], encoder, k=k, mode=mode, within=by_file[1])
     scoped = split_qualifier(question)
     within = find_release(index, scoped[1], encoder, mode, 1, doc_text)[0] if scoped else None
     asked = scoped[0] if within is not None else question

@@ -78,3 +78,25 @@ def test_the_reader_reads_the_question_without_its_qualifier(releases):
 def test_a_release_nobody_wrote_leaves_the_whole_corpus_searched(releases):
     answer = releases.ask("In the release on the moon landing, which countries attended the meeting?")
     assert len({Path(p.file).name for p in answer.passages}) > 1
+
+
+PATHS = ["000_ecb5d314c7355d2f.txt", "news/2012/002_e94c97eefc7796c6.txt", "a/same.txt", "b/same.txt"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("In 000_ecb5d314c7355d2f.txt, how many officials are trained?", ("how many officials are trained?", 0)),
+    ("Who funds the programme according to corpus/news/2012/002_e94c97eefc7796c6.txt?", ("Who funds the programme?", 1)),
+    ("Who funds the programme, according to the file 002_E94C97EEFC7796C6.txt?", ("Who funds the programme?", 1)),
+    ("What does the release news/2012/002_e94c97eefc7796c6.txt announce?", ("What does the release announce?", 1)),
+    ("In same.txt, who is quoted?", None),  # two files of that name: which one is not known
+    ("In missing.txt, who is quoted?", None),  # no such file: asked as it stands
+    ("Who funds the programme?", None),
+])
+def test_a_question_naming_a_file_is_cut_and_scoped_to_it(question, expected):
+    assert S.named_file(question, PATHS) == expected
+
+
+def test_a_question_naming_a_file_reads_only_that_file(releases):
+    answer = releases.ask("In 003_e5992decc809204b.txt, when was the Commission formed?")
+    assert {Path(p.file).name for p in answer.passages} == {"003_e5992decc809204b.txt"}
+    assert answer.question == "In 003_e5992decc809204b.txt, when was the Commission formed?"
