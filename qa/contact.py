@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Literal, NamedTuple
 
+from .chunk import BLOCK_LINE_WORDS
 from .embed import Encoder
 from .retrieve import Mode
 from .scope import FILLER, find_release, topic_words
-from .chunk import BLOCK_LINE_WORDS
 from .store import Index
 from .types import Hit
 

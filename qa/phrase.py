@@ -53,7 +53,8 @@ def stems(text: str) -> set[str]:
 
 
 _YES_NO = re.compile(r"^\W*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
-_NOT_YES_NO = re.compile(r"\b(?:or|what|which|who|whom|whose|when|where|why|how)\b", re.I)  # "Is it A or B?", "Can you say who ...?"
+# "Is it A or B?" and "Can you tell me who ...?" ask for a phrase
+_NOT_YES_NO = re.compile(r"\b(?:or|what|which|who|whom|whose|when|where|why|how)\b", re.I)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
