@@ -42,7 +42,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from .chunk import normalise
-from .contact import Contact, contact_block
+from .contact import Contact, off_limits
 from .phrase import EDGE, shape, stems, wrong_kind
 from .reader import Guess, Reader
 from .types import Answer, Citation, Hit, Passage
@@ -321,12 +321,12 @@ def extract(
 def no_answer(question: str, found: Read, text: str) -> bool:
     """Whether the phrase found cannot answer the question whatever the confidence: a phrase
     of the wrong kind (``phrase.wrong_kind``) or a line of the release's contact block
-    (a contact question is answered before the reader). They come after the threshold, which
+    for a question about no one it lists (``contact.off_limits``; a contact question is
+    answered before the reader). They come after the threshold, which
     ``eval/fit.py`` fits without them: measured, counting them in the fit lowers the
     threshold and abstains on fewer unanswerables (README, Evaluation)."""
     (fs, fe), se = found.phrase, found.sentence[1]
-    block = contact_block(text)
-    return (block is not None and block[0] <= fs < block[1]) or wrong_kind(question, normalise(text[fs:fe]), text[fe:se])
+    return off_limits(question, text, fs) or wrong_kind(question, normalise(text[fs:fe]), text[fe:se])
 
 
 def contact_answer(question: str, contact: Contact, chunks: np.ndarray, sentences: np.ndarray,

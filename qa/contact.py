@@ -139,6 +139,18 @@ def contact_block(text: str) -> tuple[int, int] | None:
     return opener.start(), end
 
 
+def off_limits(question: str, text: str, offset: int) -> bool:
+    """Whether ``offset`` falls in the release's contact block while the question names
+    nobody it lists: such a line answers no question but a contact one ("Who is the
+    president of Ecuador?" is not "Ana Guzmán"); "Which office is Ana Guzmán with?" may
+    read "IOM Ecuador" there."""
+    block = contact_block(text)
+    if block is None or not block[0] <= offset < block[1]:
+        return False
+    name = contact_field(text, "name")
+    return name is None or not topic_words(text[slice(*name)]) <= topic_words(question)
+
+
 def contact_field(text: str, field: Field) -> tuple[int, int] | None:
     """File offsets of the asked field in the release's last contact block, or None.
 

@@ -117,6 +117,12 @@ def _capital(word: str) -> bool:
     return word[:1].isupper()
 
 
+def _short_line(text: str, end: int) -> bool:
+    """Whether the line ending at ``end`` is a block's field, not wrapped prose."""
+    line = text[text.rfind("\n", 0, end) + 1:end]
+    return len(line.split()) <= BLOCK_LINE_WORDS and len(line) <= BLOCK_LINE_CHARS
+
+
 _WHERE_WHEN = re.compile(r"^\W*(?:where|when)\b|\b(?:in|from|at)\s+(?:what|which)\s+(?:place|country|city|town|year)\b", re.I)
 
 
@@ -145,6 +151,8 @@ def whole_name(text: str, start: int, end: int, lo: int, hi: int, back_over_of: 
     if _capital(text[start:end]):
         while (m := _PREVIOUS_WORD.search(text, lo, start)) and m.start(1) > lo:
             word = m.group(1)
+            if "\n" in text[m.end(1):start] and _short_line(text, m.end(1)):
+                break  # "Ana Guzmán" / "IOM Ecuador": lines of a block are fields, not one name
             if back_over_of and word in _NAME_JOINERS - {"and", "the"} and (j := _PREVIOUS_WORD.search(text, lo, m.start(1))) \
                     and j.start(1) > lo and _capital(j.group(1)) and j.group(1)[-1] not in ".,;:!?":
                 start = j.start(1)  # "Interior" -> "Ministry of Interior"

@@ -487,6 +487,7 @@ def test_kept_reads_are_reused_only_for_the_same_readers(tmp_path):
     ("It ended with the Edict of Nantes in 1598.", "Nantes", "Edict of Nantes"),
     ("They came from Colombia of all places.", "Colombia", "Colombia"),  # "of" after the name: no growth back
     ("Ratzel of Germany wrote it.", "Germany", "Germany"),  # "Ratzel" is the sentence's first word
+    ("Contact\nAna Guzmán\nIOM Ecuador", "IOM", "IOM Ecuador"),  # a block's lines are fields, not one name
 ])
 def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     assert shaped(P.whole_name, text, span) == expected
@@ -683,6 +684,10 @@ def test_a_phrase_in_the_contact_block_is_no_answer(calibrated):
     assert ask("Ana Guzmán").abstained and ask("Ana Guzmán").confidence == 0.0
     assert ask("IOM Ecuador").abstained
     assert ask("Ministry of the Interior").answer == "Ministry of the Interior"  # outside the block: answered
+    # a question about the person the block lists may be answered from it
+    office = A.extract("Which office is Ana Guzmán with?", hits, chunks, sentences, lambda d: text,
+                       lambda d: "corpus/a.txt", Scripted("IOM Ecuador"), "hybrid")
+    assert office.answer == "IOM Ecuador"
 
 
 def _found(doc: int, phrase: tuple[int, int] = (0, 1)) -> "A.Read":
