@@ -8,8 +8,9 @@ Cuenca", "Jaime Paredes"), found by retrieving on that part alone, since every r
 contact block looks alike and pulls the whole question towards some other release; and
 which line of the block (the name, the phone, the e-mail). The span reader, trained on
 encyclopaedia paragraphs, reads such blocks badly: of our five contact questions it
-abstained on three and answered two with a wrong phrase. For any other question the block
-is no answer (``contact_block``): "Who is the president of Ecuador?" is not "Ana Guzmán".
+abstained on three and answered two with a wrong phrase. For a question about no one the
+block lists, the block is no answer (``off_limits``): "Who is the president of Ecuador?"
+is not "Ana Guzmán".
 """
 
 from __future__ import annotations
