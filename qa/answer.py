@@ -12,7 +12,7 @@ of the original file, so the citation can be checked against the disk.
 2. phrase: the reader's best span inside that sentence, shaped by ``qa/phrase.py`` (a
    whole name or list, the sentence's name holding the asked noun, a figure for "how
    many", a clause for "why" and "how", a quotation's speaker, one clause at most); a
-   phrase of the wrong kind for the question (``phrase.wrong_kind``) is no answer;
+   phrase of the wrong kind for the question (``kind.wrong_kind``) is no answer;
 3. confidence: a logistic model over the reader's scores as log-probabilities in their
    passage (the span, its sentence's support, its passage's "no answer" score, the
    margin over the other passages) and
@@ -43,7 +43,8 @@ import numpy as np
 
 from .chunk import normalise
 from .contact import Contact, off_limits
-from .phrase import EDGE, shape, stems, wrong_kind
+from .kind import wrong_kind
+from .phrase import EDGE, shape, stems
 from .reader import Guess, Reader
 from .types import Answer, Citation, Hit, Passage
 
@@ -320,7 +321,7 @@ def extract(
 
 def no_answer(question: str, found: Read, text: str) -> bool:
     """Whether the phrase found cannot answer the question whatever the confidence: a phrase
-    of the wrong kind (``phrase.wrong_kind``) or a line of the release's contact block
+    of the wrong kind (``kind.wrong_kind``) or a line of the release's contact block
     for a question about no one it lists (``contact.off_limits``; a contact question is
     answered before the reader). They come after the threshold, which
     ``eval/fit.py`` fits without them: measured, counting them in the fit lowers the

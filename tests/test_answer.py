@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from qa import answer as A
+from qa import kind as K
 from qa import phrase as P
 from qa.reader import Guess, best_span, decode
 from qa.types import Hit
@@ -651,13 +652,13 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("What is the e-mail address of IOM Quito?", "aguzman@iom.int", False),
 ])
 def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, wrong):
-    assert P.wrong_kind(question, phrase, ", with funding from USAID") is wrong
+    assert K.wrong_kind(question, phrase, ", with funding from USAID") is wrong
 
 
 def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
-    assert not P.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
-    assert P.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
-    assert P.wrong_kind("How many shelters operate?", "2006", "")
+    assert not K.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
+    assert K.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
+    assert K.wrong_kind("How many shelters operate?", "2006", "")
 
 
 def test_a_phrase_of_the_wrong_kind_abstains_with_zero_confidence(calibrated):
