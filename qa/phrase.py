@@ -80,7 +80,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
     fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, fs, fe, ss), ss, se), ss, se)
-    fs, fe = one_clause(text, *manner(question, text, fs, fe, ss, se))
+    fs, fe = one_clause(text, *manner(question, text, *not_the_question(question, text, fs, fe), ss, se))
     return speaker(question, text, (fs, fe), (ss, se), rows)
 
 
@@ -409,6 +409,34 @@ def speaker(question: str, text: str, phrase: tuple[int, int], sentence: tuple[i
     return phrase, sentence
 
 
+_FINITE = re.compile(r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|led\s+to|became|becomes)\s+", re.I)
+
+
+def not_the_question(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A phrase that is a whole clause ("Islamic Republic has also maintained its hold on
+    power in Iran", "A reduction is a transformation of ...") keeps the side of its verb
+    that the question does not already say (at least SAID of the other side's words are
+    the question's), without a short comma part before the verb ("1917, he was ...").
+    Development reads: 38 answers changed, 28 closer and 10 further; EM / F1 +.003 / +.003
+    and +.002 / +.001 on the two halves (SAID fitted on the first: .5, .6, .75 tried)."""
+    verb = _FINITE.search(text, start, end)
+    if not verb or verb.start() <= start:
+        return start, end
+    asked = stems(question)
+    before, after = stems(text[start:verb.start()]), stems(text[verb.end():end])
+    if not before or not after:
+        return start, end
+    share_before, share_after = len(before & asked) / len(before), len(after & asked) / len(after)
+    if share_after >= SAID and share_before < SAID:
+        comma = text.rfind(", ", start, verb.start())  # "1917, he was appointed ...": not the subject
+        cut = comma if comma > start and len(text[comma:verb.start()].split()) <= 3 else verb.start()
+        return _trimmed(text, start, cut)
+    if share_before >= SAID and share_after < SAID:
+        return _trimmed(text, verb.end(), end)
+    return start, end
+
+
+SAID = 0.6  # the share of a side's words the question holds for that side to be "said already"
 _MANNER_QUESTION = re.compile(
     r"^\W*how\b(?!\s+(?:many|much|long|old|far|big|large|tall|high|wide|deep|often|fast|soon|early|late|strong|heavy|small)\b)", re.I)
 _BY_DOING = re.compile(r"\bby\s+(?:\w+\s+)?\w+ing\b", re.I)

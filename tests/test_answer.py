@@ -249,7 +249,7 @@ def test_extract_answers_verbatim_with_lines_and_highlight(calibrated):
 
 def test_a_phrase_across_a_line_break_is_cited_and_shown_on_one_line(calibrated):
     calibrated(bias=3.0)
-    ans = _extract(Scripted("cases were reported"))
+    ans = _extract(Scripted("cases were reported"), "What does the ministry say?")
     assert ans.answer == "cases were reported"  # the file has "were\nreported"
     c = ans.citations[0]
     assert (c.start_line, c.end_line) == (4, 5)
@@ -520,6 +520,28 @@ def test_a_yes_no_question_is_answered_by_the_sentence_that_settles_it(question,
     lo, hi = text.index("IOM"), text.index(" Outro")
     (a, b), sentence = P.shape(question, text, (s, s + 5), (lo, hi), np.array([[0, lo, hi]]))
     assert text[a:b] == expected and sentence == (lo, hi)
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    ("What Republic has maintained its control of Iran?",
+     "The Islamic Republic has also maintained its control of Iran.", "Islamic Republic"),
+    ("What was the ultimate development of the horizontal engine?",
+     "The acme of the horizontal engine was the Corliss steam engine.", "the Corliss steam engine"),
+    ("When was Bowman appointed to the Inquiry?", "In 1917, he was appointed to the Inquiry.", "1917"),
+    ("Who took part in the meeting?", "Colombia and Peru were at the meeting.", "Colombia and Peru"),
+    ("What did IOM sign?", "IOM has signed new agreements with Colta.", "signed new agreements with Colta"),
+    ("What happened in Quito?", "Courses began and officials were trained.", "Courses began and officials were trained"),
+])
+def test_a_clause_keeps_the_side_of_its_verb_the_question_does_not_say(question, text, expected):
+    s = 4 if text.startswith(("The ", "In ")) else 0  # the reader's span: the sentence without its first word
+    s = 3 if text.startswith("In ") else s
+    a, b = P.not_the_question(question, text, s, len(text) - 1)
+    assert text[a:b] == expected
+
+
+def test_a_clause_the_reader_returns_is_cut_to_what_the_question_does_not_say(calibrated):
+    calibrated(bias=3.0)
+    assert _extract(Scripted("cases were reported")).answer == "cases"  # "What was reported ...?"
 
 
 def test_a_place_or_time_keeps_its_name_without_what_it_is_of():
