@@ -415,13 +415,14 @@ _FINITE = re.compile(r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|m
 def not_the_question(question: str, text: str, start: int, end: int) -> tuple[int, int]:
     """A phrase that is a whole clause ("Islamic Republic has also maintained its hold on
     power in Iran", "A reduction is a transformation of ...") keeps the side of its verb
-    that the question does not already say (at least SAID of the other side's words are
-    the question's), without a short comma part before the verb ("1917, he was ...").
+    that the question does not already say (at least SAID of the other side's words are the
+    question's), without a short comma part before the verb ("1917, he was ..."). A phrase
+    with no verb may still be two items, one of them the question's (``_other_item``).
     Development reads: 38 answers changed, 28 closer and 10 further; EM / F1 +.003 / +.003
     and +.002 / +.001 on the two halves (SAID fitted on the first: .5, .6, .75 tried)."""
     verb = _FINITE.search(text, start, end)
     if not verb or verb.start() <= start:
-        return start, end
+        return _other_item(question, text, start, end)
     asked = stems(question)
     before, after = stems(text[start:verb.start()]), stems(text[verb.end():end])
     if not before or not after:
@@ -436,6 +437,23 @@ def not_the_question(question: str, text: str, start: int, end: int) -> tuple[in
     return start, end
 
 
+def _other_item(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """"toys and models" for "Along with toys, where ...?": of two items joined by "and" or
+    "or", the one the question does not name, when it names all of the other. Development
+    reads: 18 answers changed, 12 closer and 6 further; F1 +.001 on both halves."""
+    m = _TWO_ITEMS.fullmatch(text, start, end)
+    if not m:
+        return start, end
+    asked = stems(question)
+    one, two = stems(m.group(1)), stems(m.group(2))
+    if one and two and one <= asked and not two <= asked:
+        return m.span(2)
+    if one and two and two <= asked and not one <= asked:
+        return m.span(1)
+    return start, end
+
+
+_TWO_ITEMS = re.compile(r"(.+?),?\s+(?:and|or)\s+(?:by\s+|the\s+)?(.+)", re.S)
 SAID = 0.6  # the share of a side's words the question holds for that side to be "said already"
 _MANNER_QUESTION = re.compile(
     r"^\W*how\b(?!\s+(?:many|much|long|old|far|big|large|tall|high|wide|deep|often|fast|soon|early|late|strong|heavy|small)\b)", re.I)

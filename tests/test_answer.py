@@ -539,6 +539,19 @@ def test_a_clause_keeps_the_side_of_its_verb_the_question_does_not_say(question,
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("question, span, expected", [
+    ("Along with toys, where are such engines used?", "toys and models", "models"),
+    ("Which country besides Cuba did they try to annex?", "Philippines and Cuba", "Philippines"),
+    ("What is the only form kinetic energy can change into?", "kinetic or potential forms", "potential forms"),
+    ("Which countries did they annex?", "Philippines and Cuba", "Philippines and Cuba"),  # neither named: both
+])
+def test_of_two_items_the_one_the_question_does_not_name_is_kept(question, span, expected):
+    text = f"They went for {span} in the end."
+    s = text.index(span)
+    a, b = P.not_the_question(question, text, s, s + len(span))
+    assert text[a:b] == expected
+
+
 def test_a_clause_the_reader_returns_is_cut_to_what_the_question_does_not_say(calibrated):
     calibrated(bias=3.0)
     assert _extract(Scripted("cases were reported")).answer == "cases"  # "What was reported ...?"
