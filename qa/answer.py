@@ -44,7 +44,7 @@ import numpy as np
 from .chunk import normalise
 from .contact import Contact, off_limits
 from .kind import wrong_kind
-from .phrase import EDGE, shape, stems
+from .phrase import shape, stems, trimmed
 from .reader import Guess, Reader
 from .types import Answer, Citation, Hit, Passage
 
@@ -267,10 +267,7 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     doc, base, norm, pos, _ = material[best]
     text = doc_text(doc)
     fs, fe = base + pos[g.start], base + pos[g.end - 1] + 1
-    while fs < fe and text[fs] in EDGE:
-        fs += 1
-    while fe > fs and text[fe - 1] in EDGE:
-        fe -= 1
+    fs, fe = trimmed(text, fs, fe)
     if fe <= fs:
         return None
     ss, se = sentence_around(sentences, doc, fs, fe)

@@ -57,7 +57,8 @@ _YES_NO = re.compile(r"^\W*(?:did|does|do|is|are|was|were|has|have|had|can|could
 _NOT_YES_NO = re.compile(r"\b(?:or|what|which|who|whom|whose|when|where|why|how)\b", re.I)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the EDGE characters at its ends."""
     while start < end and text[start] in EDGE:
         start += 1
     while end > start and text[end - 1] in EDGE:
@@ -75,7 +76,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     it, for the reader to judge. Development reads: 8 answers changed, 6 closer, 1 further."""
     (fs, fe), (ss, se) = phrase, sentence
     if _YES_NO.search(question) and not _NOT_YES_NO.search(question):
-        return _trimmed(text, ss, se), (ss, se)  # "Did IOM receive new funding?": the sentence is the answer
+        return trimmed(text, ss, se), (ss, se)  # "Did IOM receive new funding?": the sentence is the answer
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
@@ -431,9 +432,9 @@ def not_the_question(question: str, text: str, start: int, end: int) -> tuple[in
     if share_after >= SAID and share_before < SAID:
         comma = text.rfind(", ", start, verb.start())  # "1917, he was appointed ...": not the subject
         cut = comma if comma > start and len(text[comma:verb.start()].split()) <= 3 else verb.start()
-        return _trimmed(text, start, cut)
+        return trimmed(text, start, cut)
     if share_before >= SAID and share_after < SAID:
-        return _trimmed(text, verb.end(), end)
+        return trimmed(text, verb.end(), end)
     return start, end
 
 
