@@ -77,12 +77,30 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     (fs, fe), (ss, se) = phrase, sentence
     if _YES_NO.search(question) and not _NOT_YES_NO.search(question):
         return trimmed(text, ss, se), (ss, se)  # "Did IOM receive new funding?": the sentence is the answer
+    fs, fe = whole_words(text, fs, fe, ss, se)
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
     fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, fs, fe, ss), ss, se), ss, se)
     fs, fe = one_clause(text, *manner(question, text, *not_the_question(question, text, fs, fe), ss, se))
     return speaker(question, text, (fs, fe), (ss, se), rows)
+
+
+_WORD_END = re.compile(r"(?:[^\W_]|(?<=\d)[.,:/](?=\d))+")  # letters and digits, "4449.28/29", "1,300,000"
+_WORD_START = re.compile(r"(?:[^\W_]|(?<=\d)[.,:/](?=\d))+$")
+
+
+def whole_words(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """Never cut a word or a figure: the reader's word pieces can stop inside one ("1740"
+    of "1740s", "+593.2.4449" of "+593.2.4449.28/29", "300,000" of "1,300,000"), and a quoted
+    phrase must be whole words of the release. A possessive "'s" or a hyphen is a word's end."""
+    if lo < start < hi and (text[start - 1].isalnum() or (text[start - 1] in ".,:/" and text[start].isdigit())):
+        before = _WORD_START.search(text, lo, start + 1)
+        start = before.start() if before else start
+    if lo < end < hi and text[end - 1].isalnum():
+        after = _WORD_END.match(text, end - 1, hi)
+        end = after.end() if after else end
+    return start, end
 
 
 BLOCK_LINE_CHARS = 40

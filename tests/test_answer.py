@@ -494,6 +494,19 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     assert shaped(P.whole_name, text, span) == expected
 
 
+@pytest.mark.parametrize("text, span, expected", [
+    ("It began in the 1740s, in the colonies.", "1740", "1740s"),  # a word cut by its word pieces
+    ("Tel: +593.2.4449.28/29 and more", "+593.2.4449", "+593.2.4449.28/29"),  # a phone number whole
+    ("In 1939, c. 1,300,000 people lived there.", "300,000", "1,300,000"),  # a figure grows back
+    ("It is repeated iteratively until done.", "iterative", "iteratively"),
+    ("It was Robert Koch's proof.", "Robert Koch", "Robert Koch"),  # a possessive ends a word
+    ("Watt's ten-horsepower engine", "ten", "ten"),  # so does a hyphen
+    ("In 1939, 300 people came.", "300", "300"),  # ", " separates two figures
+])
+def test_a_phrase_never_cuts_a_word_or_a_figure(text, span, expected):
+    assert shaped(P.whole_words, text, span) == expected
+
+
 @pytest.mark.parametrize("question, text, span, expected", [
     ("When will the seminars take place?", "In the coming months, the Commission will hold seminars.", "months",
      "the coming months"),
@@ -812,6 +825,7 @@ RULES_TEXT = (
     "Forced labour recruitment begins by deceiving parents with offers of education, who then agree.\n"
     "\"A marked increase in cases prompted IOM to act. But few cases are reported,\" explains Rogelio "
     "Bernal, IOM Chief of Mission.\n"
+    "King George's War was fought in the 1740s in the colonies.\n"
 )
 
 
@@ -820,6 +834,7 @@ RULES_TEXT = (
     ("How do traffickers recruit children?", "Forced labour recruitment",
      "by deceiving parents with offers of education"),  # manner
     ("Which IOM official commented on the increase in cases?", "IOM to act", "Rogelio Bernal"),  # speaker
+    ("When was King George's War fought?", "the 1740", "the 1740s"),  # whole_words
 ])
 def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, pointed, expected):
     calibrated(bias=3.0)
