@@ -16,6 +16,7 @@ is not "Ana Guzmán".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Literal, NamedTuple
 
 from .chunk import BLOCK_LINE_WORDS
@@ -109,10 +110,12 @@ def _a_name(topic: str) -> bool:
     return bool(words) and all(w[0].isupper() for w in words)
 
 
-def _last_block(text: str) -> tuple[re.Match, list[tuple[int, int]]] | None:
+@lru_cache(maxsize=32)
+def _last_block(text: str) -> tuple[re.Match, tuple[tuple[int, int], ...]] | None:
     """The opener of the release's last contact block and the file offsets of its lines:
     up to BLOCK_LINES short lines, ending before the first line of prose (more than
-    BLOCK_LINE_WORDS words), so a block at the top of a release never swallows its text."""
+    BLOCK_LINE_WORDS words), so a block at the top of a release never swallows its text.
+    Cached: one answer asks for the block, its name and a field of the same release."""
     openers = list(_BLOCK_OPENER.finditer(text))
     if not openers:
         return None
@@ -124,7 +127,7 @@ def _last_block(text: str) -> tuple[re.Match, list[tuple[int, int]]] | None:
         if len(m.group().split()) > BLOCK_LINE_WORDS or len(lines) == BLOCK_LINES:
             break
         lines.append((opener.end() + m.start(), opener.end() + m.end()))
-    return opener, lines
+    return opener, tuple(lines)
 
 
 def contact_block(text: str) -> tuple[int, int] | None:

@@ -692,6 +692,12 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("What was the idealized value of imperialism?", "philanthropy", False),  # a value is no price
     ("In which city was the meeting held?", "Colombia, Ecuador and Peru", True),  # one asked, three given
     ("Which countries attended the meeting?", "Colombia, Ecuador and Peru", False),
+    ("In which cities will the seminars be held?", "Ecuador", True),  # several asked, one name given
+    ("What tribes supported the British?", "Iroquois", True),
+    ("In which cities will the seminars be held?", "Quito and Guayaquil", False),
+    ("Which cities host seminars?", "Quito", False),  # "hosts" could be the verb: not told
+    ("What keeps the system steady?", "Hormones", False),  # "keeps" is the verb
+    ("In which cities will the seminars be held?", "the largest cities", False),  # not a name
     ("Which firm built it?", "Smith and Jones", False),  # a pair may be one firm's name
     ("What are the three countries?", "Colombia, Ecuador and Peru", False),  # no singular noun asked
     ("What is the phone number of Rogelio Bernal?", "Ecuador", True),  # no digit
