@@ -3,10 +3,10 @@
 The span reader, fine-tuned on encyclopaedia questions, finds the right place more often
 than the right extent: it stops inside a name, takes one item of a list, runs on past a
 figure or into the next clause, takes a noun where a why- or how-question wants a clause,
-or a noun of a quotation where the question wants its speaker. Each rule below takes the
-reader's span and its sentence (file offsets) and returns a better span of the same
-sentence, or the same span; ``shape`` applies them in order (``qa/kind.py`` says when a
-phrase cannot answer the question at all). Each is measured on the development set's
+or a noun of a quotation where the question wants its speaker, or only repeats the
+question's own words. Each rule below takes the reader's span and its sentence (file
+offsets) and returns a better span of the same sentence, or the same span; ``shape``
+applies them in order (``qa/kind.py`` says when a phrase cannot answer the question at all). Each is measured on the development set's
 out-of-fold reads and on our releases (README, "How an answer is found").
 """
 
@@ -82,7 +82,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
     fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, fs, fe, ss), ss, se), ss, se)
-    fs, fe = one_clause(text, *manner(question, text, *not_the_question(question, text, fs, fe), ss, se))
+    fs, fe = one_clause(text, *manner(question, text, *not_the_question(question, text, *past_the_echo(question, text, fs, fe, se)), ss, se))
     return speaker(question, text, (fs, fe), (ss, se), rows)
 
 
@@ -506,3 +506,34 @@ def _counts(text: str, end: int, hi: int, counted: set[str]) -> bool:
     """Whether the two words after a figure ending at ``end`` name what is counted."""
     after = re.match(r"\s+(\S+(?:\s+\S+)?)", text[end:hi])
     return bool(after and counted & stems(after.group(1)))
+
+
+
+_ECHO_END = re.compile(r"[.;:!?)(]|,\s|\s[—–-]\s|\s(?:which|who|where|while|when|because|but)\s")
+ECHO_WORDS = 12  # the words after the question's own are a phrase, not the rest of the sentence
+
+
+def past_the_echo(question: str, text: str, start: int, end: int, hi: int) -> tuple[int, int]:
+    """A phrase made only of the question's words ("complexity classes" for "Complexity
+    classes are generally classified into what?") is its topic, not its answer: the answer
+    is what the sentence ending at ``hi`` says after them, past any more of the question's
+    words, up to the end of that clause ("magnitude" -> "mass of the system" for "What is
+    the magnitude of force divided by ...?"). Not for a question that offers a choice ("A or
+    B?"). Development reads: 18 answers changed, 9 closer and 3 further; F1 +.000 and +.002
+    on the two halves."""
+    asked = stems(question)
+    own = stems(text[start:end])
+    if not own or not own <= asked or re.search(r"\bor\b", question):  # "Did it come from A or B?" names its answer
+        return start, end
+    pos = end
+    for m in _WORD.finditer(text, end, hi):  # on over the question's words and function words
+        word = m.group().lower()
+        if text[pos:m.start()].strip() not in ("", "-", "'", "’") or not (word in STOP or _stem(word) in asked):
+            break
+        pos = m.end()
+    while pos < hi and (text[pos].isspace() or text[pos] in "\"“”'’—–-"):  # '" comes from ...': not the quote
+        pos += 1
+    stop = _ECHO_END.search(text, pos, hi)
+    after = trimmed(text, pos, stop.start() if stop else hi)
+    words = text[slice(*after)].split()
+    return after if content_words(" ".join(words)) and len(words) <= ECHO_WORDS else (start, end)

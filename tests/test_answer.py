@@ -494,6 +494,26 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     assert shaped(P.whole_name, text, span) == expected
 
 
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("What is the magnitude of force divided by?", "The magnitude of the force is divided by the mass of the system, as shown.",
+     "magnitude", "mass of the system"),  # past the question's words, to the clause's end
+    ("Which immune responses do female sex hormones stimulate?",
+     "Female sex hormones are known immunostimulators of both adaptive and innate immune responses.",
+     "Female sex hormones", "known immunostimulators of both adaptive and innate immune responses"),
+    ("What does the word Norman mean?", 'The word "Norman" comes from the French words Normans.', "Norman",
+     "comes from the French words Normans"),  # not the closing quote
+    ("What does the Commission draft?", "The Commission drafts the National Plan.", "the National Plan",
+     "the National Plan"),  # a phrase with a word the question lacks stays
+    ("What is the capital?", "The capital is Quito, by far.", "Quito", "Quito"),
+    ("What is the capital?", "It is the capital.", "capital", "capital"),  # nothing after it: stays
+    ("Did the funds come from USAID or the ILO?", "The funds came from USAID in 2005.", "USAID", "USAID"),  # a choice
+])
+def test_a_phrase_of_only_the_question_s_words_moves_past_them(question, text, span, expected):
+    s = text.index(span)
+    a, b = P.past_the_echo(question, text, s, s + len(span), len(text))
+    assert text[a:b] == expected
+
+
 @pytest.mark.parametrize("text, span, expected", [
     ("It began in the 1740s, in the colonies.", "1740", "1740s"),  # a word cut by its word pieces
     ("Tel: +593.2.4449.28/29 and more", "+593.2.4449", "+593.2.4449.28/29"),  # a phone number whole
@@ -841,6 +861,8 @@ RULES_TEXT = (
      "by deceiving parents with offers of education"),  # manner
     ("Which IOM official commented on the increase in cases?", "IOM to act", "Rogelio Bernal"),  # speaker
     ("When was King George's War fought?", "the 1740", "the 1740s"),  # whole_words
+    ("What does forced labour recruitment begin by?", "Forced labour recruitment",
+     "deceiving parents with offers of education"),  # past_the_echo
 ])
 def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, pointed, expected):
     calibrated(bias=3.0)
