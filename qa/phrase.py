@@ -371,7 +371,7 @@ _NEW_CLAUSE = (
     re.compile(r"\s+and\s+(?:was|were|is|are|has|had|remained|became|[a-z]\w{2,}ed)\b"),  # " and remained ..."
 )
 _CLOSE = re.compile(r"[^()\n.;]{0,40}\)")
-_LAST_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")  # "straight line (see world line)"
+_LAST_ASIDE = re.compile(r"\s+\([^()]*\)\s*$")  # "straight line (see world line)"
 
 
 def one_clause(text: str, start: int, end: int) -> tuple[int, int]:
@@ -384,6 +384,7 @@ def one_clause(text: str, start: int, end: int) -> tuple[int, int]:
     .531 and .433 / .561 -> .437 / .564 on the two halves. A bracket the phrase opens is
     closed ("Development (USAID" -> "... (USAID)") and then kept: quoted text stays balanced.
     """
+    start, end = balanced(text, start, end)
     opened = text.count("(", start, end) > text.count(")", start, end)
     if opened:  # "Development (USAID": close the bracket
         close = _CLOSE.match(text, end)
@@ -396,6 +397,27 @@ def one_clause(text: str, start: int, end: int) -> tuple[int, int]:
     if aside and not opened and aside.start() > start and text.count("(", start, aside.start()) == text.count(")", start, aside.start()):
         end = aside.start()
     return start, end
+
+
+def balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """A phrase that runs out of a bracket it did not open ends before it ("André Lortie), a
+    leading theologian" -> "André Lortie", "USAID)" -> "USAID"), and a quotation mark the
+    phrase does not close is left off its edge ('"atmospheric' -> 'atmospheric'): a quoted
+    answer never shows half a pair."""
+    depth = 0
+    for k in range(start, end):
+        depth += (text[k] == "(") - (text[k] == ")")
+        if depth < 0:
+            end = k
+            break
+    for left, right in (('"', '"'), ("“", "”")):
+        inside = text[start:end]
+        unpaired = inside.count('"') % 2 if left == right else inside.count(left) != inside.count(right)
+        if unpaired and inside[:1] == left and (left != right or inside.count(left) == 1 or inside[-1:] != right):
+            start += 1
+        elif unpaired and inside[-1:] == right:
+            end -= 1
+    return trimmed(text, start, end)
 
 
 _SPEAKER_QUESTION = re.compile(

@@ -494,6 +494,22 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     assert shaped(P.whole_name, text, span) == expected
 
 
+@pytest.mark.parametrize("text, span, expected", [
+    ("Funded by the Agency for International Development (USAID).", "USAID)", "USAID"),
+    ("Led by (André Lortie), a leading theologian.", "André Lortie), a leading theologian", "André Lortie"),
+    ('Known as the "missing self" condition.', '"missing self', "missing self"),
+    ('The "quiescent" stance.', 'quiescent"', "quiescent"),
+    ('The stance was "quiescent".', '"quiescent"', '"quiescent"'),  # a pair stays
+    ("It is DTIME(n2) in all.", "DTIME(n2)", "DTIME(n2)"),
+])
+def test_a_phrase_never_shows_half_a_bracket_or_quote_pair(text, span, expected):
+    s = text.index(span)
+    a, b = P.balanced(text, s, s + len(span))
+    assert text[a:b] == expected
+    a, b = P.one_clause(text, s, s + len(span))  # where shape applies it
+    assert text[a:b] == expected
+
+
 @pytest.mark.parametrize("question, text, span, expected", [
     ("What is the magnitude of force divided by?", "The magnitude of the force is divided by the mass of the system, as shown.",
      "magnitude", "mass of the system"),  # past the question's words, to the clause's end
