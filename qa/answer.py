@@ -15,9 +15,9 @@ of the original file, so the citation can be checked against the disk.
    phrase of the wrong kind for the question (``kind.wrong_kind``) is no answer;
 3. confidence: a logistic model over the reader's scores as log-probabilities in their
    passage (the span, its sentence's support, its passage's "no answer" score, the
-   margin over the other passages) and
-   retrieval and word-overlap evidence, predicting "the releases answer this question"
-   (what abstention decides). Weights and the threshold, which keeps
+   margin over the other passages), retrieval and word-overlap evidence and a question
+   that says the opposite of its sentence (``qa/polarity.py``), predicting "the releases
+   answer this question" (what abstention decides). Weights and the threshold, which keeps
    false abstentions on answerable development questions at or under 10%, are fitted
    per retrieval mode by ``eval/fit.py`` and stored in ``qa/calibration.json``.
 
@@ -45,6 +45,7 @@ from .chunk import normalise
 from .contact import Contact, off_limits
 from .kind import wrong_kind
 from .phrase import shape, stems, trimmed
+from .polarity import negation_miss, opposite_miss
 from .reader import Guess, Reader
 from .types import Answer, Citation, Hit, Passage
 
@@ -93,7 +94,9 @@ CONFIDENCE_FEATURES = (
     "span", "null", "gap", "min_null", "margin", "rank", "log_words", "support",
     "hit_score", "hit_dense", "hit_bm25_log", "bm25_gap",
     "miss_passage", "miss_sentence", "cap_miss", "num_miss", "log_terms",
+    "negation_miss", "opposite_miss",
 )
+
 
 
 def _sigmoid(x: float) -> float:
@@ -138,6 +141,8 @@ def confidence_features(question: str, hits: list[Hit], guesses: list[Guess | No
         float(sum(c.lower() not in lower for c in caps)),
         float(sum(n not in passage for n in nums)),
         math.log1p(len(terms)),
+        negation_miss(question, sentence),
+        opposite_miss(question, sentence),
     ]
 
 

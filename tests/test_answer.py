@@ -398,18 +398,22 @@ def test_confidence_features_see_missing_names_and_numbers():
     assert (f["cap_miss"], f["num_miss"]) == (0.0, 0.0)
 
 
-def test_confidence_features_do_not_move_when_a_reader_s_scores_shift():
-    """A reader whose logits all sit higher by c (another training run) gets the same confidence."""
-    hits = [Hit(0, 0.5, dense=0.5, bm25=3.0), Hit(1, 0.4, dense=0.4, bm25=1.0)]
-    text = "The treaty was signed in 1805."
+def test_the_polarity_features_read_the_quoted_sentence_and_lower_the_shipped_confidence():
+    hits = [Hit(0, 0.5, dense=0.5, bm25=3.0)]
+    guesses = [Guess(0, 4, 6.0, 1.0, 6.0)]
+    sentence = "The embargo hit the United States most."
+    passage = sentence + " Canada was not hit, and was hit least."  # what the sentence lacks, the passage has
 
-    def features(c: float) -> list[float]:
-        guesses = [Guess(0, 4, 6.0 + c, 1.0 + c, 6.5 + c, 8.0 + c), Guess(0, 4, 2.0 + c, 3.0 + c, 2.5 + c, 5.0 + c)]
-        return A.confidence_features("When was the treaty signed?", hits, guesses, 0, "1805", text, text)
+    def features(question: str) -> tuple[float, float]:
+        f = dict(zip(A.CONFIDENCE_FEATURES, A.confidence_features(question, hits, guesses, 0, "Canada", passage, sentence)))
+        return f["negation_miss"], f["opposite_miss"]
 
-    assert features(7.0) == pytest.approx(features(0.0))
-    f = dict(zip(A.CONFIDENCE_FEATURES, features(0.0)))
-    assert (f["span"], f["null"], f["support"], f["min_null"], f["margin"]) == (-2.0, -7.0, -1.5, -7.0, -2.0 - (2.0 - 5.0))
+    assert features("Which country was not hit?") == (1.0, 0.0)
+    assert features("Which country was hit least?") == (0.0, 1.0)
+    assert features("Which country was hit most?") == (0.0, 0.0)
+    for mode in ("hybrid", "dense", "bm25"):
+        weights = A.calibration()["by_mode"][mode]["confidence"]["weights"]
+        assert weights["negation_miss"] < -1.0 and weights["opposite_miss"] < -1.0, mode
 
 
 def test_shipped_calibration_is_complete_for_every_mode():

@@ -1,0 +1,49 @@
+"""Whether a question says the opposite of the sentence that would answer it.
+
+A question turned around, by a "not" or by a word swapped for its opposite ("least" for
+"most", "before" for "after"), still shares nearly every word with the sentence that
+answered the original, so retrieval and the reader find that sentence and answer from it.
+SQuAD 2.0 writes many of its unanswerable questions that way. Two confidence features
+(``qa/answer.py``) catch it: the question asserts a negation the sentence lacks, or it holds
+a word whose opposite the sentence holds instead. No antonym lexicon ships offline
+(WordNet's data is downloaded at run time), so the opposites are listed here: comparatives
+and superlatives, time order, direction and a few outcomes. Measured in the README
+("Evaluation").
+"""
+
+from __future__ import annotations
+
+import re
+
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nothing|nobody|nowhere|neither|nor|without|cannot|lack\w*|fail\w*"
+                       r"|refus\w*|den(?:y|ies|ied)|absen\w*|unable|less|few|rarely|seldom|hardly)\b|n['’]t\b",
+                       re.IGNORECASE)
+_WORD = re.compile(r"[a-z]+")
+
+_PAIRS = """least most, fewest most, smallest largest, smallest biggest, lowest highest, worst best,
+last first, earliest latest, minimum maximum, less more, fewer more, smaller larger, lower higher,
+worse better, before after, earlier later, decrease increase, decreased increased,
+decreases increases, lose win, lost won, weak strong, weaker stronger, oldest newest,
+oldest youngest, older younger, shortest longest, shorter longer, slowest fastest, slower faster,
+below above, inside outside, end begin, ended began, ended started, private public,
+minority majority, north south, east west, northern southern, eastern western, illegal legal,
+indirect direct, incorrect correct, disagree agree, rejected accepted, opposed supported"""
+OPPOSITES: dict[str, frozenset[str]] = {}
+for _a, _b in (pair.split() for pair in _PAIRS.split(",")):
+    OPPOSITES[_a] = OPPOSITES.get(_a, frozenset()) | {_b}
+    OPPOSITES[_b] = OPPOSITES.get(_b, frozenset()) | {_a}
+
+
+def negation_miss(question: str, sentence: str) -> float:
+    """1.0 when the question says "not", "never", "no" or "n't" and the sentence negates nothing."""
+    return float(bool(_NEGATED.search(question)) and not _NEGATION.search(sentence))
+
+
+def opposite_miss(question: str, sentence: str) -> float:
+    """1.0 when the question holds a word the sentence lacks and the sentence holds its opposite
+    ("Which city has the lowest …?" over "… has the highest …"); not when the question names both."""
+    asked = set(_WORD.findall(question.lower()))
+    said = set(_WORD.findall(sentence.lower()))
+    return float(any(w not in said and OPPOSITES[w] & said and not OPPOSITES[w] & asked
+                     for w in asked if w in OPPOSITES))

@@ -1,0 +1,40 @@
+"""A question that says the opposite of its sentence: hand-made cases for both features."""
+
+import pytest
+
+from qa.polarity import OPPOSITES, negation_miss, opposite_miss
+
+
+@pytest.mark.parametrize("question, sentence, missed", [
+    ("Which country was not hit by the embargo?", "The embargo hit the United States.", 1.0),
+    ("Which country wasn't hit by the embargo?", "The embargo hit the United States.", 1.0),
+    ("Which country wasn’t hit by the embargo?", "The embargo hit the United States.", 1.0),  # a typographic apostrophe
+    ("Who never signed the treaty?", "Napoleon signed it in 1805.", 1.0),
+    ("Which country was not hit by the embargo?", "Canada was not hit by the embargo.", 0.0),
+    ("Which country wasn't hit by the embargo?", "Canada was spared, having no oil imports.", 0.0),
+    ("Why do victims not report the crime?", "Few victims report it, out of fear.", 0.0),  # few: a negative too
+    ("What kind of disorder occurs when the system isn't active?", "It is less active than normal.", 0.0),
+    ("Which country was hit by the embargo?", "The embargo hit the United States.", 0.0),
+    ("What is the knot called?", "The knot is a bowline.", 0.0),  # "not" inside a word
+])
+def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sentence, missed):
+    assert negation_miss(question, sentence) == missed
+
+
+@pytest.mark.parametrize("question, sentence, missed", [
+    ("Which province has the lowest number of cases?", "Pichincha has the highest number of cases.", 1.0),
+    ("What happened before the meeting?", "After the meeting, the ministers signed a declaration.", 1.0),
+    ("Which tribes opposed the treaty?", "The Iroquois supported the treaty.", 1.0),
+    ("Which province has the lowest number of cases?", "Pichincha has the lowest number of cases.", 0.0),
+    ("Which province has the lowest number of cases?", "Imbabura has the lowest and Pichincha the highest.", 0.0),
+    ("Was the lowest or the highest number reported?", "The highest number was reported.", 0.0),  # the question names both
+    ("What happened before the meeting?", "The ministers met in Lima.", 0.0),  # no opposite said
+    ("Which province has the fewest cases?", "Pichincha has the most cases.", 1.0),
+])
+def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
+    assert opposite_miss(question, sentence) == missed
+
+
+def test_opposites_go_both_ways():
+    assert all(w in OPPOSITES[o] for w, opposite in OPPOSITES.items() for o in opposite)
+    assert OPPOSITES["most"] >= {"least", "fewest"}
