@@ -325,9 +325,8 @@ def no_answer(question: str, found: Read, text: str) -> bool:
     """Whether the phrase found cannot answer the question whatever the confidence: a phrase
     of the wrong kind (``kind.wrong_kind``) or a line of the release's contact block
     for a question about no one it lists (``contact.off_limits``; a contact question is
-    answered before the reader). They come after the threshold, which
-    ``eval/fit.py`` fits without them: measured, counting them in the fit lowers the
-    threshold and abstains on fewer unanswerables (README, Evaluation)."""
+    answered before the reader). ``eval/fit.py`` counts the answerable questions they
+    abstain on in the threshold's 10% budget, so that everything that abstains stays within it."""
     (fs, fe), se = found.phrase, found.sentence[1]
     return off_limits(question, text, fs) or wrong_kind(question, normalise(text[fs:fe]), text[fe:se])
 

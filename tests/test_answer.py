@@ -446,6 +446,34 @@ def test_choose_threshold_bounds_false_abstentions():
     assert fit.choose_threshold([], 0.1) == 0.5
 
 
+def test_choose_threshold_counts_the_questions_that_abstain_whatever_the_confidence():
+    fit = _fit_module()
+    conf = np.linspace(0.0, 1.0, 95)  # 95 answerable questions read, and 5 more a gate abstains on
+    t = fit.choose_threshold(conf, 0.10, always=5)
+    assert (np.sum(conf < t) + 5) / 100 <= 0.10
+    assert (np.sum(conf < t) + 5) / 100 >= 0.09
+    assert fit.choose_threshold(conf, 0.10, always=20) == conf[0]  # the gates alone spend the budget: abstain on none more
+
+
+def test_fit_confidence_spends_the_budget_on_gated_answers_first():
+    """Answerable questions a gate abstains on count against the 10%, and the metrics abstain on them."""
+    from qa.evaluate import Question
+
+    fit = _fit_module()
+    rng = np.random.default_rng(0)
+    questions, reads = [], {}
+    for i in range(200):
+        answerable = i < 100
+        questions.append(Question(f"q{i}", "Who?", ["x"] if answerable else [], ["f.txt"] if answerable else []))
+        features = list(rng.normal(1.0 if answerable else -1.0, 1.0, len(A.CONFIDENCE_FEATURES)))
+        reads[i] = {"answer": "x" if answerable else "y", "features": features, "gate": answerable and i < 6}
+    fitted = fit.fit_confidence(questions, reads, list(range(200)), 0.10)
+    below = [A.probability(fitted, reads[i]["features"]) < fitted["threshold"] for i in range(6, 100)]
+    assert sum(below) + 6 <= 10 and sum(below) >= 3  # 6 gated + at most 4 by the confidence
+    m = fit.metrics(questions, reads, list(range(200)), fitted)
+    assert m["answerable_abstained"] == (sum(below) + 6) / 100
+
+
 def test_fit_logistic_learns_a_separable_rule():
     fit = _fit_module()
     rng = np.random.default_rng(0)
