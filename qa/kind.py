@@ -32,6 +32,7 @@ _TIME_WORDS = re.compile(
     r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
     r"|centur(?:y|ies)|years?|decades?|ages?|eras?|period|war|dynasty|reign|spring|summer|autumn|fall|winter"
     r"|morning|evening|night|days?|weeks?|months?|after|before|during|until|since|when|time|beginning|end|start"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|tomorrow"
     r"|once|later|earlier|today|now|then|recently|modern|ancient|medieval)\b", re.I)
 
 

@@ -753,6 +753,10 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("When was the Commission set up?", "in 2004", False),
     ("When was the Commission set up?", "during the war", False),
     ("When cells divide, what do they become?", "memory cells", False),  # asks for a what, not a when
+    ("On what date were the agreements signed?", "Three new cooperation agreements", True),  # a date asked
+    ("On what date were the agreements signed?", "12 March", False),
+    ("In what century did the Normans arrive?", "the Vikings", True),
+    ("What day does the course begin?", "Monday", False),  # a weekday is a time
     ("Which cantons signed?", "2012", False),  # no kind asked that a figure contradicts
     ("What is the budget in US dollars of the agreement?", "the next three years", True),  # no sum
     ("What is the budget of the agreement?", "US$ 4.5 million", False),
