@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-_NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not|never|no)\b(?!\.\s*\d)|n['’]t\b", re.IGNORECASE)  # not "No. 5"
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nothing|nobody|nowhere|neither|nor|without|cannot|lack\w*|fail\w*"
                        r"|refus\w*|den(?:y|ies|ied)|absen\w*|unable|less|few|rarely|seldom|hardly)\b|n['’]t\b",
                        re.IGNORECASE)

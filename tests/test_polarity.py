@@ -16,6 +16,7 @@ from qa.polarity import OPPOSITES, negation_miss, opposite_miss
     ("What kind of disorder occurs when the system isn't active?", "It is less active than normal.", 0.0),
     ("Which country was hit by the embargo?", "The embargo hit the United States.", 0.0),
     ("What is the knot called?", "The knot is a bowline.", 0.0),  # "not" inside a word
+    ("Who signed Decree No. 1981?", "The President signed it.", 0.0),  # a number sign, no negation
 ])
 def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sentence, missed):
     assert negation_miss(question, sentence) == missed
