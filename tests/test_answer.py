@@ -745,6 +745,9 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("How many shelters operate in Ecuador?", "12", False),
     ("How many times has Polonia won the cup?", "twice", False),  # amounts in words
     ("How many lakes are there?", "several", False),
+    ("What percentage of victims are children?", "Chimborazo, Tungurahua and Imbabura provinces", True),
+    ("What percentage of victims are children?", "60%", False),
+    ("What proportion of the budget went to shelters?", "a third", False),
     ("Who is the Minister of the Interior?", "187 cases", True),  # a who answered by a figure
     ("Who was Warsz?", "12th/13th-century nobleman", False),  # an ordinal is no figure
     ("Who is the Minister of the Interior?", "José Serrano", False),
