@@ -7,7 +7,8 @@ SQuAD 2.0 writes many of its unanswerable questions that way. Two confidence fea
 (``qa/answer.py``) catch it: the question asserts a negation the sentence lacks, or it holds
 a word whose opposite the sentence holds instead. No antonym lexicon ships offline
 (WordNet's data is downloaded at run time), so the opposites are listed here: comparatives
-and superlatives, time order, direction and a few outcomes. Measured in the README
+and superlatives, time order, direction and a few outcomes, and the ordinals, each the
+opposite of every other ("the second item" over "the first item"). Measured in the README
 ("Evaluation").
 """
 
@@ -29,8 +30,9 @@ oldest youngest, older younger, shortest longest, shorter longer, slowest fastes
 below above, inside outside, end begin, ended began, ended started, private public,
 minority majority, north south, east west, northern southern, eastern western, illegal legal,
 indirect direct, incorrect correct, disagree agree, rejected accepted, opposed supported"""
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 OPPOSITES: dict[str, frozenset[str]] = {}
-for _a, _b in (pair.split() for pair in _PAIRS.split(",")):
+for _a, _b in [*(pair.split() for pair in _PAIRS.split(",")), *((x, y) for x in _ORDINALS for y in _ORDINALS if x < y)]:
     OPPOSITES[_a] = OPPOSITES.get(_a, frozenset()) | {_b}
     OPPOSITES[_b] = OPPOSITES.get(_b, frozenset()) | {_a}
 

@@ -31,6 +31,8 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Was the lowest or the highest number reported?", "The highest number was reported.", 0.0),  # the question names both
     ("What happened before the meeting?", "The ministers met in Lima.", 0.0),  # no opposite said
     ("Which province has the fewest cases?", "Pichincha has the most cases.", 1.0),
+    ("What is the second item of business?", "The first item of business is Time for Reflection.", 1.0),
+    ("What is the second item of business?", "The first item is prayer; the second item is debate.", 0.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
@@ -39,3 +41,4 @@ def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
 def test_opposites_go_both_ways():
     assert all(w in OPPOSITES[o] for w, opposite in OPPOSITES.items() for o in opposite)
     assert OPPOSITES["most"] >= {"least", "fewest"}
+    assert OPPOSITES["second"] >= {"first", "third"} and "second" not in OPPOSITES["second"]
