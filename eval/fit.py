@@ -188,11 +188,11 @@ def fit_confidence(questions: list[Question], reads: dict[int, dict], idx: list[
     X = np.array([reads[i]["features"] for i in rows])
     y = np.array([float(questions[i].answerable) for i in rows])
     w, b = fit_logistic(X, y)
-    conf = 1 / (1 + np.exp(-np.clip(X @ w + b, -40, 40)))
+    fitted = {"confidence": {"weights": dict(zip(A.CONFIDENCE_FEATURES, map(float, w))), "bias": b}}
+    conf = np.array([A.probability(fitted, x) for x in X.tolist()])  # as qa computes it, to the last bit
     free = np.array([questions[i].answerable and not reads[i]["gate"] for i in rows], dtype=bool)
     always = sum(questions[i].answerable and reads[i]["gate"] for i in idx)
-    return {"confidence": {"weights": dict(zip(A.CONFIDENCE_FEATURES, map(float, w))), "bias": b},
-            "threshold": choose_threshold(conf[free], false_abstain, always)}
+    return fitted | {"threshold": choose_threshold(conf[free], false_abstain, always)}
 
 
 def metrics(questions: list[Question], reads: dict[int, dict], idx: list[int], fitted: dict) -> dict:

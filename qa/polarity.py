@@ -6,10 +6,10 @@ answered the original, so retrieval and the reader find that sentence and answer
 SQuAD 2.0 writes many of its unanswerable questions that way. Two confidence features
 (``qa/answer.py``) catch it: the question asserts a negation the sentence lacks, or it holds
 a word whose opposite the sentence holds instead. No antonym lexicon ships offline
-(WordNet's data is downloaded at run time), so the opposites are listed here: comparatives
-and superlatives, time order, direction and a few outcomes, and the ordinals, each the
-opposite of every other ("the second item" over "the first item"). Measured in the README
-("Evaluation").
+(WordNet's data is downloaded at run time), so the opposites are listed here: adjectives
+and their comparatives and superlatives, time order, direction and a few outcomes, and the
+ordinals, each the opposite of every other ("the second item" over "the first item").
+Measured in the README ("Evaluation").
 """
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ decreases increases, lose win, lost won, weak strong, weaker stronger, oldest ne
 oldest youngest, older younger, shortest longest, shorter longer, slowest fastest, slower faster,
 below above, inside outside, end begin, ended began, ended started, private public,
 minority majority, north south, east west, northern southern, eastern western, illegal legal,
-indirect direct, incorrect correct, disagree agree, rejected accepted, opposed supported"""
+indirect direct, incorrect correct, disagree agree, rejected accepted, opposed supported,
+easy difficult, easy hard, high low, large small, big small, long short, early late, fast slow,
+strong weak, rich poor, hot cold, true false, positive negative, internal external, inner outer,
+upper lower, top bottom, ancient modern, permanent temporary, possible impossible, likely unlikely,
+known unknown, visible invisible, similar different, common rare, simple complex, heavy light,
+wide narrow, deep shallow, young old, new old, formal informal, official unofficial,
+successful unsuccessful, effective ineffective, dependent independent, necessary unnecessary"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 OPPOSITES: dict[str, frozenset[str]] = {}
 for _a, _b in [*(pair.split() for pair in _PAIRS.split(",")), *((x, y) for x in _ORDINALS for y in _ORDINALS if x < y)]:
