@@ -32,6 +32,8 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What happened before the meeting?", "The ministers met in Lima.", 0.0),  # no opposite said
     ("Which province has the fewest cases?", "Pichincha has the most cases.", 1.0),
     ("What is the second item of business?", "The first item of business is Time for Reflection.", 1.0),
+    ("What is easy about proving lower bounds?", "Proving lower bounds is much more difficult.", 1.0),
+    ("When was the old parliament convened?", "The current and new Parliament was convened in 1999.", 1.0),
     ("What is the second item of business?", "The first item is prayer; the second item is debate.", 0.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
