@@ -98,7 +98,6 @@ CONFIDENCE_FEATURES = (
 )
 
 
-
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, x))))
 

@@ -51,9 +51,10 @@ _EMAIL_ASKED = re.compile(r"\be-?mail\s+(?:address(?:es)?|of|for)\b|['’]s\s+e-
 def wrong_kind(question: str, phrase: str, after: str = "") -> bool:
     """Whether ``phrase`` cannot be what the question asks for: a how-many (or what percentage,
     proportion or share) answered with no amount or with a bare year (unless ``after`` it
-    comes what it counts: "2000 kilometres"), a budget or cost with no sum, a who answered with a figure, a when answered with no time,
-    a singular which-noun with a list of three or more names, a plural which-noun ("In which
-    cities ...?") with one name, a phone number with no digit, an e-mail address with no "@".
+    comes what it counts: "2000 kilometres"), a budget or cost with no sum, a who answered
+    with a figure, a when ("On what date ...?" too) answered with no time, a singular
+    which-noun with a list of three or more names, a plural which-noun ("In which cities
+    ...?") with one name, a phone number with no digit, an e-mail address with no "@".
     Such a phrase is the reader's guess on a question the releases do not answer ("How many
     calls has the helpline received?" -> "IOM"), so its confidence is 0 and ``qa`` abstains.
     "When X, what Y?" asks for a Y, not a time. Measured on the development set's held-out

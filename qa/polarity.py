@@ -37,10 +37,18 @@ known unknown, visible invisible, similar different, common rare, simple complex
 wide narrow, deep shallow, young old, new old, formal informal, official unofficial,
 successful unsuccessful, effective ineffective, dependent independent, necessary unnecessary"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
-OPPOSITES: dict[str, frozenset[str]] = {}
-for _a, _b in [*(pair.split() for pair in _PAIRS.split(",")), *((x, y) for x in _ORDINALS for y in _ORDINALS if x < y)]:
-    OPPOSITES[_a] = OPPOSITES.get(_a, frozenset()) | {_b}
-    OPPOSITES[_b] = OPPOSITES.get(_b, frozenset()) | {_a}
+
+
+def _opposites() -> dict[str, frozenset[str]]:
+    pairs = [*(pair.split() for pair in _PAIRS.split(",")), *((x, y) for x in _ORDINALS for y in _ORDINALS if x < y)]
+    out: dict[str, frozenset[str]] = {}
+    for a, b in pairs:
+        out[a] = out.get(a, frozenset()) | {b}
+        out[b] = out.get(b, frozenset()) | {a}
+    return out
+
+
+OPPOSITES = _opposites()
 
 
 def negation_miss(question: str, sentence: str) -> float:
