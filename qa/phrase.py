@@ -6,8 +6,9 @@ figure or into the next clause, takes a noun where a why- or how-question wants 
 or a noun of a quotation where the question wants its speaker, or only repeats the
 question's own words. Each rule below takes the reader's span and its sentence (file
 offsets) and returns a better span of the same sentence, or the same span; ``shape``
-applies them in order (``qa/kind.py`` says when a phrase cannot answer the question at all). Each is measured on the development set's
-out-of-fold reads and on our releases (README, "How an answer is found").
+applies them in order (``qa/kind.py`` says when a phrase cannot answer the question at
+all). Each is measured on the development set's out-of-fold reads and on our releases
+(README, "How an answer is found").
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
 
 
 _WORD_END = re.compile(r"(?:[^\W_]|(?<=\d)[.,:/](?=\d))+")  # letters and digits, "4449.28/29", "1,300,000"
-_WORD_START = re.compile(r"(?:[^\W_]|(?<=\d)[.,:/](?=\d))+$")
+_WORD_START = re.compile(_WORD_END.pattern + "$")
 
 
 def whole_words(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -455,6 +456,8 @@ def speaker(question: str, text: str, phrase: tuple[int, int], sentence: tuple[i
     return phrase, sentence
 
 
+_TWO_ITEMS = re.compile(r"(.+?),?\s+(?:and|or)\s+(?:by\s+|the\s+)?(.+)", re.S)
+SAID = 0.6  # the share of a side's words the question holds for that side to be "said already"
 _FINITE = re.compile(r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|led\s+to|became|becomes)\s+", re.I)
 
 
@@ -499,8 +502,6 @@ def _other_item(question: str, text: str, start: int, end: int) -> tuple[int, in
     return start, end
 
 
-_TWO_ITEMS = re.compile(r"(.+?),?\s+(?:and|or)\s+(?:by\s+|the\s+)?(.+)", re.S)
-SAID = 0.6  # the share of a side's words the question holds for that side to be "said already"
 _MANNER_QUESTION = re.compile(
     r"^\W*how\b(?!\s+(?:many|much|long|old|far|big|large|tall|high|wide|deep|often|fast|soon|early|late|strong|heavy|small)\b)", re.I)
 _BY_DOING = re.compile(r"\bby\s+(?:\w+\s+)?\w+ing\b", re.I)
@@ -533,7 +534,6 @@ def _counts(text: str, end: int, hi: int, counted: set[str]) -> bool:
     """Whether the two words after a figure ending at ``end`` name what is counted."""
     after = re.match(r"\s+(\S+(?:\s+\S+)?)", text[end:hi])
     return bool(after and counted & stems(after.group(1)))
-
 
 
 _ECHO_END = re.compile(rf"{_CLAUSE_END.pattern}|\(|\s(?:which|who|where|while|when|because|but)\s")  # or an aside
