@@ -760,6 +760,10 @@ def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expect
     ("On what date were the agreements signed?", "12 March", False),
     ("In what century did the Normans arrive?", "the Vikings", True),
     ("What day does the course begin?", "Monday", False),  # a weekday is a time
+    ("The agreements were signed on what date?", "Three new cooperation agreements", True),  # asked mid-question
+    ("France laid siege to Montpellier in what year?", "1622", False),
+    ("Who ruled France in what year?", "Louis XIII", False),  # asks for a who too
+    ("What was said in the year the war ended?", "peace", False),  # no time asked
     ("Which cantons signed?", "2012", False),  # no kind asked that a figure contradicts
     ("What is the budget in US dollars of the agreement?", "the next three years", True),  # no sum
     ("What is the budget of the agreement?", "US$ 4.5 million", False),
