@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -28,6 +30,15 @@ from .store import (
 from .types import Answer
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut: nothing past this helps retrieval or reading
+NOT_ENGLISH = "this question does not look English, and qa's models read English only: ask it in English"
+# Words nearly every English question holds, and the Spanish ones our users' questions would.
+_ENGLISH_WORDS = frozenset(
+    """the of in on to and or is are was were be been what which who whom whose when where why how did does do
+    has have had by for with from that this these those it its there many much""".split())
+_SPANISH_WORDS = frozenset(
+    """qué que cuál cuáles cuánto cuánta cuántos cuántas dónde cuándo quién quiénes cómo por para el la los las
+    del al de en y o un una unos unas es son fue fueron ser está están hay tiene tienen hace hacen puede pueden se su
+    sus con sin lo le les este esta estos estas""".split())
 
 
 def check_question(question: str) -> str:
@@ -37,6 +48,22 @@ def check_question(question: str) -> str:
     if not cleaned:
         raise QuestionError("the question is empty")
     return cleaned[:MAX_QUESTION_CHARS]
+
+
+def looks_english(question: str) -> bool:
+    """Whether the question reads as English, which the embedding model and the reader were
+    trained on. Our users work in Ecuador and may ask in Spanish; the reader then guesses:
+    11 questions of our set asked in Spanish got 2 right answers, 6 wrong ones and 3
+    abstentions, so ``ask`` abstains on them (the passages are still listed). Letters
+    mostly outside the Latin script, or "¿" or two Spanish function words with no English
+    one, are not English; a keyword query with no function word is."""
+    letters = [c for c in question if c.isalpha()]
+    if letters and sum(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in letters) < len(letters) / 2:
+        return False
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    if any(w in _ENGLISH_WORDS for w in words):
+        return True
+    return "¿" not in question and sum(w in _SPANISH_WORDS for w in words) < 2
 
 
 @dataclass
@@ -167,6 +194,8 @@ class Assistant:
             answer = extract(asked, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path,
                              self.reader, mode, found.read)
             answer.question = question
+        if not looks_english(question):  # a guess: see looks_english
+            answer = replace(answer, answer="", abstained=True, confidence=0.0, citations=[], highlight=None)
         t2 = time.perf_counter()
         answer.passages = answer.passages[:k]
         answer.timings_ms = {

@@ -163,12 +163,13 @@ def ask(
     json_out: Json = False,
 ) -> None:
     """Answer one question and exit."""
-    from .api import check_question
+    from .api import NOT_ENGLISH, check_question, looks_english
     from .render import show_answer, to_json
 
     _check_mode(mode)
     with user_errors():
-        check_question(question)
+        if not looks_english(check_question(question)) and json_out:  # the panel says it otherwise
+            err.print(f"[yellow]note:[/yellow] {NOT_ENGLISH}", highlight=False, soft_wrap=True)
         assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
         _ensure(assistant)
         answer = assistant.ask(question, k=k, mode=mode)

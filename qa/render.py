@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .answer import NO_ANSWER
+from .api import NOT_ENGLISH, looks_english
 from .types import Answer
 
 
@@ -31,7 +32,7 @@ def to_json(answer: Answer) -> str:
 def show_answer(console: Console, answer: Answer, passages: bool = True) -> None:
     """The answer phrase highlighted inside its sentence, the citation, then the passages."""
     if answer.abstained:
-        body: list = [Text(NO_ANSWER, style="bold yellow")]
+        body: list = [Text(NO_ANSWER if looks_english(answer.question) else f"Not answered: {NOT_ENGLISH}.", style="bold yellow")]
         title = f"no answer (confidence {answer.confidence:.2f})"
     else:
         cite = answer.citations[0]

@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 from rich.console import Console
 from rich.markup import escape
 
-from .api import Assistant
+from .api import NOT_ENGLISH, Assistant, looks_english
 from .errors import QAError
 from .render import show_answer, show_sources, to_json
 from .retrieve import MODES
@@ -107,6 +107,8 @@ def run(
             else:
                 err.print(f"unknown command :{escape(cmd)} (type :help)", highlight=False)
             continue
+        if as_json and not looks_english(line):  # the panel says it otherwise
+            err.print(f"[yellow]note:[/yellow] {NOT_ENGLISH}", highlight=False, soft_wrap=True)
         try:
             if prepare:
                 prepare()

@@ -173,6 +173,14 @@ def test_repl_json_toggle_prints_one_object_per_question(assistant):
     assert status == 0 and [o["question"] for o in objects] == QUESTIONS[:2]
 
 
+def test_repl_says_why_a_question_not_in_english_is_not_answered(assistant):
+    status, out, err = run_repl(assistant, ["¿Cuántos casos de trata se denunciaron?", QUESTIONS[0]])
+    assert status == 0 and out.count("Not answered: this question does not look English") == 1
+    status, out, err = run_repl(assistant, [":json", "¿Cuántos casos de trata se denunciaron?", QUESTIONS[0]])
+    objects = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert err.count("note: this question does not look English") == 1 and [o["abstained"] for o in objects][0] is True
+
+
 def test_repl_reports_errors_and_keeps_going(assistant):
     status, out, err = run_repl(assistant, ["\x00\x01", QUESTIONS[0]])
     assert status == 0 and "the question is empty" in err and "passages" in out

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qa import cli
-from qa.api import Assistant, check_question
+from qa.api import Assistant, check_question, looks_english
 from qa.chunk import ChunkSettings
 from qa.corpus import decode, read_corpus
 from qa.errors import QuestionError
@@ -276,6 +276,47 @@ def test_other_languages_and_odd_text_get_an_answer_or_an_abstention(qa, questio
     assert time.monotonic() - t0 < 5
     assert answer.abstained or (answer.citations and answer.answer)
     assert answer.abstained == (answer.answer == "")
+
+
+@pytest.mark.parametrize("question, english", [
+    ("¿Cuántos casos de trata se denunciaron entre 2011 y 2012?", False),
+    ("Qué ciudades tienen cursos de capacitación", False),  # no "¿", three Spanish words
+    ("2011年至2012年间报告了多少起人口贩运案件？", False),
+    ("Сколько случаев торговли людьми было зарегистрировано?", False),
+    ("How many trafficking cases were reported?", True),
+    ("What did the Ministerio de la Mujer y los Derechos Humanos say?", True),  # a Spanish name in English
+    ("trata de personas Quito", True),  # a keyword query: one Spanish word, no verdict
+    ("Ana Guzmán e-mail", True),
+    ("🙂🙂🙂 ???", True),  # no letters: nothing to say
+])
+def test_a_question_not_in_english_is_told(question, english):
+    assert looks_english(question) is english
+
+
+def test_no_development_question_is_taken_for_another_language():
+    for path in (REPO / "eval" / "questions.jsonl", REPO.parent / "shared" / "extqa" / "squad2-dev" / "questions.jsonl"):
+        if path.exists():
+            questions = [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            assert all(looks_english(q) for q in questions), [q for q in questions if not looks_english(q)][:3]
+
+
+def test_a_question_not_in_english_is_not_answered_but_its_passages_are_listed(qa):
+    spanish = qa.ask("¿Cuántos casos de trata se denunciaron entre 2011 y 2012?")
+    assert spanish.abstained and spanish.answer == "" and spanish.confidence == 0.0 and not spanish.citations
+    assert spanish.passages
+    english = qa.ask(Q)
+    assert not english.abstained and "187" in english.answer  # the same retrieval and reader answer in English
+
+
+def test_the_cli_says_why_a_question_not_in_english_is_not_answered(tmp_path, runner):
+    args = ["--corpus", str(CORPUS), "--index-dir", str(tmp_path / "i")]
+    spanish = runner.invoke(cli.app, ["ask", "¿Cuántos casos de trata se denunciaron?", *args, "--json"])
+    assert spanish.exit_code == 0 and json.loads(spanish.stdout)["abstained"] is True
+    assert spanish.stderr.startswith("note: this question does not look English")
+    shown = runner.invoke(cli.app, ["ask", "¿Cuántos casos de trata se denunciaron?", *args])
+    assert "Not answered: this question does not look English" in " ".join(shown.stdout.replace("│", " ").split())
+    english = runner.invoke(cli.app, ["ask", Q, *args, "--json"])
+    assert english.exit_code == 0 and "note:" not in english.stderr and not json.loads(english.stdout)["abstained"]
 
 
 def test_odd_questions_through_the_cli_never_crash(tmp_path, runner):
