@@ -3,7 +3,7 @@
 
 Fine-tuning runs of one recipe that differ only in ``--seed`` land ±.05 answer F1 apart
 on the same held-out questions; averaging their weights (Wortsman et al., 2022) would
-remove that spread at the cost of one reader. Measured (README, Evaluation): two seeds on
+remove that spread at the cost of one reader. Measured (eval/NOTES.md): two seeds on
 the fit half scored .436 and .476, their average .427. Each run starts from its own random
 answer head, so the runs do not average; runs sharing one head initialisation might.
 Kept to reproduce that figure and to try it. Usage:

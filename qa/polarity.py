@@ -9,7 +9,7 @@ a word whose opposite the sentence holds instead. No antonym lexicon ships offli
 (WordNet's data is downloaded at run time), so the opposites are listed here: adjectives
 and their comparatives and superlatives, time order, direction and a few outcomes, and the
 ordinals, each the opposite of every other ("the second item" over "the first item").
-Measured in the README ("Evaluation").
+Measured in eval/NOTES.md.
 """
 
 from __future__ import annotations

