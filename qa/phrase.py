@@ -79,12 +79,32 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     if _YES_NO.search(question) and not _NOT_YES_NO.search(question):
         return trimmed(text, ss, se), (ss, se)  # "Did IOM receive new funding?": the sentence is the answer
     fs, fe = whole_words(text, fs, fe, ss, se)
+    if role := who_is(question, text, ss, se):
+        return one_line(text, *one_clause(text, *role), ss, se), (ss, se)
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
-    fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, fs, fe, ss), ss, se), ss, se)
+    fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, *just_the_time(question, text, fs, fe), ss), ss, se), ss, se)
     fs, fe = one_clause(text, *manner(question, text, *not_the_question(question, text, *past_the_echo(question, text, fs, fe, se)), ss, se))
+    fs, fe = one_line(text, fs, fe, ss, se)  # past the echo of a block's name is its next line, not the lines after
     return speaker(question, text, (fs, fe), (ss, se), rows)
+
+
+_WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+((?-i:[A-Z][\w'’.-]*(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’.-]*)*))\W*$", re.I)
+_APPOSITION = r",\s+((?:the\s+|an?\s+|(?-i:[A-Z]))[^.;:!?\"“”()]*?)(?=\s*(?:[.;:!?\"“”(]|,\s|$))"  # ", the president of ..."
+
+
+def who_is(question: str, text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """"Who is Rogelio Bernal?" asks what the person is: a release introduces people by the
+    apposition after their name ("Rogelio Bernal, IOM Chief of Mission in Ecuador"), which
+    answers it when the sentence ``[lo, hi)`` holds one; the reader would take a word of it
+    ("Ecuador"). None when the question or the sentence is not of that kind."""
+    asked = _WHO_IS.match(question)
+    if not asked:
+        return None
+    name = r"\s+".join(map(re.escape, asked.group(1).split()))
+    role = re.compile(name + _APPOSITION).search(text, lo, hi)
+    return trimmed(text, *role.span(1)) if role else None
 
 
 _WORD_END = re.compile(r"(?:[^\W_]|(?<=\d)[.,:/](?=\d))+")  # letters and digits, "4449.28/29", "1,300,000"
@@ -291,6 +311,36 @@ WHEN_QUESTION = re.compile(  # "When ...", "In what year ...", "What century ...
     rf"^\W*(?:when\b|(?:{_TIME_PREPOSITION})?{_TIME_ASKED})|(?<=\s){_TIME_PREPOSITION}{_TIME_ASKED}", re.I)
 _TIME_BEFORE = re.compile(
     r"(?<![\w-])((?:(?:the|this|that|these|those)\s+)?(?:(?:coming|next|previous|past|last|early|late|mid|same)\s+)+)$", re.I)
+
+
+_MONTH = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"  # not "may"
+_ORDINAL = (r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+            r"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)")
+TIME = re.compile(  # a time a when-question can be answered with, whole: "14 October 2007", "the 1950s", "today"
+    rf"(?:\d{{1,2}}\s+)?{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+\d{{3,4}})?"
+    r"|\b(?:1\d{3}|20\d\d|[1-9]\d{1,2}(?=\s*(?:AD|BC|BCE|CE)\b))(?:s|\s*[–-]\s*\d{2,4})?(?:\s*(?:AD|BC|BCE|CE)\b)?"
+    rf"|\b{_ORDINAL}(?:\s+(?:and|or|to)\s+{_ORDINAL})?\s+(?:centur(?:y|ies)|millenni(?:um|a))(?:\s+(?:AD|BC|BCE|CE)\b)?"
+    r"|\b(?:today|yesterday|tomorrow|tonight|(?:this|last|next)\s+(?:week|month|year|spring|summer|autumn|winter)"
+    r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b", re.I)
+_TIME_JOIN = re.compile(r"\s*(?:[–-]|and|or|to|until|till|through)\s*$", re.I)  # "between 1621 and 1629"
+
+
+def just_the_time(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A when-question's phrase ends with its last time ("today following discussions on
+    ..." -> "today", "1911 when the dynasty fell" -> "1911"): the reader runs on past the
+    time into the rest of the clause, which a when-question does not ask for."""
+    if not WHEN_QUESTION.search(question):
+        return start, end
+    times = list(TIME.finditer(text, start, end))
+    if not times:
+        return start, end
+    last = times[-1].end()
+    rest = text[last:end]
+    if not content_words(rest) or _TIME_JOIN.match(rest):
+        return start, end
+    start, end = trimmed(text, start, last)
+    the = re.match(r"the\s+(?=\d+$)", text[start:end], re.I)  # "the 1973 oil crisis" -> "1973", not "the 1973"
+    return (start + the.end(), end) if the else (start, end)
 
 
 def whole_time(question: str, text: str, start: int, end: int, lo: int) -> tuple[int, int]:

@@ -588,6 +588,24 @@ def test_a_when_phrase_keeps_the_words_that_say_which_time(question, text, span,
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("When was the tri-national meeting?", "The meeting ends today following discussions on issues.",
+     "today following discussions on issues", "today"),
+    ("When did the dynasty end?", "It ended in 1911 when the Qing dynasty fell.", "1911 when the Qing dynasty fell", "1911"),
+    ("In what year did Savery patent his pump?", "Savery patented it in 1698 by himself.", "1698 by himself", "1698"),
+    ("When did the embargo end?", "It ended in March 1974 after talks.", "March 1974 after talks", "March 1974"),
+    ("When was the crisis?", "It was the 1973 oil crisis.", "the 1973 oil crisis", "1973"),  # not "the 1973"
+    ("When did the rebellions take place?", "They ran between 1621 and 1629.", "between 1621 and 1629", "between 1621 and 1629"),
+    ("When did the church reform begin?", "It began in the early months of 1754.", "early months of 1754", "early months of 1754"),
+    ("When was the treaty signed?", "The treaty may be signed soon.", "treaty may be signed soon", "treaty may be signed soon"),
+    ("Who ended the meeting?", "The meeting ends today following talks.", "today following talks", "today following talks"),
+])
+def test_a_when_phrase_ends_with_its_time(question, text, span, expected):
+    s = text.index(span)
+    a, b = P.just_the_time(question, text, s, s + len(span))
+    assert text[a:b] == expected
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Did IOM receive new funding from USAID?", "IOM received new funding from USAID this week."),
     ("Has the agreement been signed?", "IOM received new funding from USAID this week."),
@@ -736,6 +754,33 @@ CONTACT = "For more information, please contact\n\nAna Guzm\u00e1n\n\nIOM Ecuado
 ])
 def test_a_phrase_in_a_block_of_short_lines_stays_on_its_line(text, span, expected):
     assert shaped(P.one_line, text, span) == expected
+
+
+def test_past_the_echo_of_a_block_name_is_its_next_line_only():
+    """The reader takes the asked person's name; what follows it is the block's next line
+    ("IOM Ecuador"), not that line run into "Tel"."""
+    s = CONTACT.index("Ana")
+    (a, b), _ = P.shape("Which office is Ana Guzm\u00e1n with?", CONTACT, (s, s + len("Ana Guzm\u00e1n")),
+                        (0, len(CONTACT)), np.array([[0, 0, len(CONTACT)]]))
+    assert CONTACT[a:b] == "IOM Ecuador"
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    ("Who is Rogelio Bernal?", 'to act," explains Rogelio\nBernal, IOM Chief of Mission in Ecuador.',
+     "IOM Chief of Mission in Ecuador"),
+    ("Who was John Smith?", "John Smith, the president of the club, said no.", "the president of the club"),
+    ("Who is John Smith?", "John Smith, who founded it, said no.", None),  # a clause, not what he is
+    ("Who is John Smith?", "John Smith, 45, said no.", None),
+    ("Who is John Smith?", "We met John Smith. He left.", None),  # no apposition
+    ("Who did John Smith meet?", "John Smith, the president, met Ana.", None),  # not a who-is question
+])
+def test_who_is_a_person_is_their_apposition(question, text, expected):
+    role = P.who_is(question, text, 0, len(text))
+    assert (text[role[0]:role[1]] if role else None) == expected
+    if expected:  # and shape answers with it, whatever the reader pointed at
+        s = text.index("Ecuador") if "Ecuador" in text else text.index("club")
+        (a, b), _ = P.shape(question, text, (s, s + 3), (0, len(text)), np.array([[0, 0, len(text)]]))
+        assert text[a:b] == expected
 
 
 @pytest.mark.parametrize("question, phrase, wrong", [
