@@ -326,8 +326,8 @@ def no_answer(question: str, found: Read, text: str) -> bool:
     for a question about no one it lists (``contact.off_limits``; a contact question is
     answered before the reader). ``eval/fit.py`` counts the answerable questions they
     abstain on in the threshold's 10% budget, so that everything that abstains stays within it."""
-    (fs, fe), se = found.phrase, found.sentence[1]
-    return off_limits(question, text, fs) or wrong_kind(question, normalise(text[fs:fe]), text[fe:se])
+    (fs, fe), (ss, se) = found.phrase, found.sentence
+    return off_limits(question, text, fs) or wrong_kind(question, normalise(text[fs:fe]), text[fe:se], text[ss:fs])
 
 
 def contact_answer(question: str, contact: Contact, chunks: np.ndarray, sentences: np.ndarray,

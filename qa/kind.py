@@ -48,7 +48,10 @@ _PHONE_ASKED = re.compile(r"\b(?:(?:tele)?phone|fax|mobile|cell)\s+numbers?\b", 
 _EMAIL_ASKED = re.compile(r"\be-?mail\s+(?:address(?:es)?|of|for)\b|['’]s\s+e-?mail\b", re.I)
 
 
-def wrong_kind(question: str, phrase: str, after: str = "") -> bool:
+_PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|at|near|across|throughout|inside|outside)\s+(?:the\s+)?$", re.I)
+
+
+def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") -> bool:
     """Whether ``phrase`` cannot be what the question asks for: a how-many (or what percentage,
     proportion or share) answered with no amount or with a bare year (unless ``after`` it
     comes what it counts: "2000 kilometres"), a budget or cost with no sum, a who answered
@@ -78,8 +81,8 @@ def wrong_kind(question: str, phrase: str, after: str = "") -> bool:
             return True
         if _YEAR.match(phrase.strip()) and not _COUNTED_NEXT.match(after):  # "2000 kilometres" counts
             return True
-    if _WHO_QUESTION.search(question) and _FIGURE_FIRST.match(phrase):
-        return True
+    if _WHO_QUESTION.search(question) and (_FIGURE_FIRST.match(phrase) or _PLACE_BEFORE.search(before)):
+        return True  # "Who leads the Commission?" is not "Quito" of "The IOM office in Quito"
     if _WHICH_ONE.search(question) and not plural_question(question) and _THREE_NAMES.match(phrase.strip()):
         return True  # "In which city ...?" asks for one, not "Colombia, Ecuador and Peru"
     if _PLURAL_ASKED.search(question) and _ONE_NAME.match(phrase.strip()):  # a NAME holds no comma, "and" or "or"

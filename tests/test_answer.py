@@ -839,6 +839,23 @@ def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert K.wrong_kind("How many shelters operate?", "2006", "")
 
 
+@pytest.mark.parametrize("question, before, wrong", [
+    ("Who leads the Commission?", "The IOM office in ", True),  # "Quito": a place
+    ("Who hosted the meeting?", "It was held at the ", True),
+    ("Who leads the Commission?", "The Commission is headed by the ", False),
+    ("Who leads the Commission?", "", False),
+    ("Where is the IOM office?", "The IOM office in ", False),  # a where-question asks for the place
+])
+def test_a_who_answered_by_a_place_is_of_the_wrong_kind(question, before, wrong):
+    assert K.wrong_kind(question, "Quito", "", before) is wrong
+
+
+def test_the_words_before_the_phrase_reach_the_gate(calibrated):
+    calibrated(bias=3.0)  # the model alone would answer with .95
+    assert _extract(Scripted("Quito"), "Who reported the cases?").abstained  # "... 2012 in Quito"
+    assert not _extract(Scripted("Ministry of the Interior"), "Who supported the programme?").abstained
+
+
 def test_a_phrase_of_the_wrong_kind_abstains_with_zero_confidence(calibrated):
     calibrated(bias=3.0)  # the model alone would answer with .95
     ans = _extract(Scripted("Ministry of the Interior"), "How many cases were reported?")
