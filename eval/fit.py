@@ -56,7 +56,7 @@ from qa.reader import Guess  # noqa: E402
 from qa.types import Hit  # noqa: E402
 
 MODES = ("hybrid", "dense", "bm25")
-READS_FORMAT = 4  # the hits read and every sentence's guess, with its passage's total
+READS_FORMAT = 5  # the hits read and every sentence's guess (spans near the question's words), with its passage's total
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 25) -> tuple[np.ndarray, float]:

@@ -21,6 +21,7 @@ with this one.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,9 +31,13 @@ import numpy as np
 
 from .embed import DEFAULT_MODEL, resolve_dtype, resolve_model, set_offline
 from .errors import ModelError, first_line
+from .phrase import stems
 
 MAX_TOKENS = 256  # question + passage; chunks are ~80 words, so passages are rarely cut
 MAX_ANSWER_TOKENS = 30
+NEAR_WEIGHT = 1.5  # logits per question word right next to the span (``near_question``)
+NEAR_WORDS = 8.0  # how fast that bonus fades with the words between them
+NEAR_SPANS = 20  # the best spans of a sentence that ``near_question`` re-ranks
 
 
 @dataclass(frozen=True)
@@ -98,8 +103,55 @@ def best_span(start: np.ndarray, end: np.ndarray, first: int, last: int, longest
     return first + a, first + b, float(scores[a, b])
 
 
+def near_question(start: np.ndarray, end: np.ndarray, first: int, last: int, offsets: np.ndarray, text: str,
+                  asked: set[str]) -> tuple[int, int, float]:
+    """Of the sentence's best spans (tokens ``first..last``), the one that sits next to the
+    question's words: each word of the question (stemmed) found in the sentence outside the
+    span adds NEAR_WEIGHT × exp(-(words between) / NEAR_WORDS) to the span's score, and one
+    inside it adds nothing. The answer usually stands beside what the question says of it
+    ("In Peru, IOM's work is focusing on women …, while in Colombia, focus is on the
+    prevention …" for "What is IOM's focus in Peru?"), and seldom repeats it; the small
+    reader often takes a span that does. A span made only of the question's words (its
+    topic) is never taken. The score returned is the span's own, so the confidence still
+    sees the reader's logits.
+
+    Measured on the development set, each half read by the reader trained on the other,
+    answerable questions, no abstention (weights picked on the fit half, 0.5–2 × 4–16 words
+    tried): EM / F1 .401 / .524 -> .422 / .546 there, .440 / .559 -> .469 / .577 on the
+    report half (the echo rule alone: +.001 to +.004 on each).
+    """
+    i, j, score = best_span(start, end, first, last)
+    lo, hi = int(offsets[first, 0]), int(offsets[last, 1])
+    words = [(m.start() + lo, stems(m.group())) for m in re.finditer(r"\w+", text[lo:hi])]
+    marks = np.array([k for k, (_, stem) in enumerate(words) if stem & asked])
+    if not len(marks):
+        return i, j, score
+    s, e = start[first: last + 1], end[first: last + 1]
+    n = len(s)
+    grid = s[:, None] + e[None, :]
+    a, b = np.indices((n, n))
+    flat = np.where((b >= a) & (b - a < MAX_ANSWER_TOKENS), grid, -np.inf).ravel()
+    k = min(NEAR_SPANS, int(np.isfinite(flat).sum()))
+    top = np.argpartition(-flat, k - 1)[:k]
+    sa, sb = np.divmod(top, n)
+    word_starts = np.array([w for w, _ in words])
+    ws = np.maximum(np.searchsorted(word_starts, offsets[first + sa, 0], side="right") - 1, 0)  # each span's first and last word
+    we = np.searchsorted(word_starts, offsets[first + sb, 1] - 1, side="right") - 1
+    between = np.where(marks[None, :] < ws[:, None], ws[:, None] - marks[None, :], marks[None, :] - we[:, None]) - 1
+    inside = (marks[None, :] >= ws[:, None]) & (marks[None, :] <= we[:, None])
+    bonus = np.where(inside, 0.0, np.exp(-np.maximum(between, 0) / NEAR_WORDS)).sum(axis=1)
+    content = np.r_[0, np.cumsum([bool(stem) for _, stem in words])]
+    held = content[we + 1] - content[ws]
+    echo = (held > 0) & (held == inside.sum(axis=1))  # only the question's words: its topic, not its answer
+    value = np.where(echo, -np.inf, flat[top] + NEAR_WEIGHT * bonus)
+    if not np.isfinite(value).any():
+        return i, j, score
+    c = int(np.argmax(value))
+    return first + int(sa[c]), first + int(sb[c]), float(flat[top[c]])
+
+
 def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: list[int],
-           sentence_starts: list[int]) -> list[Guess]:
+           sentence_starts: list[int], text: str = "", asked: set[str] | frozenset[str] = frozenset()) -> list[Guess]:
     """The reader's guesses in one passage: in each sentence, its support and its best span.
 
     A sentence's support is the log of the start and end mass on its tokens (summed in
@@ -108,7 +160,8 @@ def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: lis
     question's words and retrieval's ranking (``qa.answer.choice``). Each span stays
     inside its sentence, so it never runs across a sentence or a title. Measured on
     held-out development articles against the best span anywhere: answer F1 .400 -> .415,
-    sentence holding the answer .622 -> .701 (support alone).
+    sentence holding the answer .622 -> .701 (support alone). Given the passage ``text``
+    and the question's stemmed words ``asked``, the span is ``near_question``'s.
     """
     if not context:
         return []
@@ -122,7 +175,10 @@ def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: lis
     for sid in np.unique(sentence):
         run = tokens[sentence == sid]
         support = float(np.logaddexp.reduce(start[run]) + np.logaddexp.reduce(end[run]))
-        i, j, score = best_span(start, end, int(run[0]), int(run[-1]))
+        if asked:
+            i, j, score = near_question(start, end, int(run[0]), int(run[-1]), offsets, text, asked)
+        else:
+            i, j, score = best_span(start, end, int(run[0]), int(run[-1]))
         out.append(Guess(int(offsets[i, 0]), int(offsets[j, 1]), score, null, support, total))
     return out
 
@@ -213,8 +269,9 @@ class SpanReader:
         runs = list(self._pool.map(scores, self._models)) if self._pool else [scores(self._models[0])]
         logits = np.mean(runs, axis=0)
         starts = sentence_starts or [[] for _ in passages]
+        asked = stems(question)
         return [
             decode(logits[k, :, 0], logits[k, :, 1], offsets[k],
-                   [t for t, sid in enumerate(enc.sequence_ids(k)) if sid == 1], starts[k])
+                   [t for t, sid in enumerate(enc.sequence_ids(k)) if sid == 1], starts[k], passages[k], asked)
             for k in range(len(passages))
         ]

@@ -5,6 +5,7 @@ and the fitting helpers. A scripted reader stands in for the model; each test ca
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,8 @@ import pytest
 from qa import answer as A
 from qa import kind as K
 from qa import phrase as P
-from qa.reader import Guess, best_span, decode
+from qa.phrase import stems
+from qa.reader import Guess, best_span, decode, near_question
 from qa.types import Hit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,6 +70,42 @@ def test_decode_gives_the_sentence_with_the_most_mass_the_most_support():
 
 def test_decode_without_passage_tokens_has_no_guess():
     assert decode(np.zeros(3), np.zeros(3), _offsets(3), [], sentence_starts=[]) == []
+
+
+def _worded(text: str, peaks: dict[str, tuple[float, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """Logits over a made-up passage with one token per word ([CLS] first): word -> (start, end) logit, -10 elsewhere."""
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\w+", text)]
+    start, end = np.full(len(words) + 1, -10.0), np.full(len(words) + 1, -10.0)
+    for t, (_, _, w) in enumerate(words, 1):
+        start[t], end[t] = peaks.get(w, (start[t], end[t]))
+    offsets = np.array([(0, 0)] + [(a, b) for a, b, _ in words])
+    return start, end, offsets, list(range(1, len(words) + 1))
+
+
+def test_decode_takes_the_span_next_to_the_question_words_over_a_slightly_better_one_far_from_them():
+    text = "In Peru the work helps women while in Chile it helps men"
+    start, end, offsets, context = _worded(text, {"women": (4.0, 4.0), "men": (4.3, 4.3)})
+    far = decode(start, end, offsets, context, [], text)  # no question words given: the best span
+    assert text[far[0].start:far[0].end] == "men"
+    (near,) = decode(start, end, offsets, context, [], text, stems("Who does the work in Peru help?"))
+    assert text[near.start:near.end] == "women"
+    assert near.score == pytest.approx(8.0)  # the span's own score, for the confidence
+
+
+def test_decode_never_answers_with_the_question_words_alone():
+    text = "Training courses began this week in Quito"
+    # "Training courses" (12) would still beat "Quito" (10 + its nearness, 1.7): only the echo rule keeps it out
+    start, end, offsets, context = _worded(text, {"Training": (6.0, -10.0), "courses": (-10.0, 6.0), "Quito": (5.0, 5.0)})
+    assert [text[g.start:g.end] for g in decode(start, end, offsets, context, [], text)] == ["Training courses"]
+    (g,) = decode(start, end, offsets, context, [], text, stems("Where are the training courses?"))
+    assert text[g.start:g.end] == "Quito"
+
+
+def test_near_question_is_the_best_span_when_the_sentence_holds_none_of_the_question_words():
+    text = "In Peru the work helps women while in Chile it helps men"
+    start, end, offsets, _ = _worded(text, {"women": (4.0, 4.0), "men": (4.3, 4.3)})
+    last = len(start) - 1
+    assert near_question(start, end, 1, last, offsets, text, stems("Which animals sleep?")) == best_span(start, end, 1, last)
 
 
 def _material(*texts_and_starts) -> list:
