@@ -42,7 +42,8 @@ def content_words(text: str) -> list[str]:
     return [w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOP]
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """``word`` (lower case) without one common suffix: enough to match "trafficked" to "trafficking"."""
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
@@ -50,7 +51,7 @@ def _stem(word: str) -> str:
 
 
 def stems(text: str) -> set[str]:
-    return {_stem(w) for w in content_words(text)}
+    return {stem(w) for w in content_words(text)}
 
 
 _YES_NO = re.compile(r"^\W*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
@@ -265,7 +266,7 @@ def _us_stem(word: str) -> str:
     word = word.lower()
     for pattern, us in _BRITISH:
         word = pattern.sub(us, word)
-    return _stem(word)
+    return stem(word)
 
 
 _KIND_OF = re.compile(r"\b(\w+)\s+of\s+(?:the\s+)?$")
@@ -608,7 +609,7 @@ def past_the_echo(question: str, text: str, start: int, end: int, hi: int) -> tu
     pos = end
     for m in _WORD.finditer(text, end, hi):  # on over the question's words and function words
         word = m.group().lower()
-        if text[pos:m.start()].strip() not in ("", "-", "'", "’") or not (word in STOP or _stem(word) in asked):
+        if text[pos:m.start()].strip() not in ("", "-", "'", "’") or not (word in STOP or stem(word) in asked):
             break
         pos = m.end()
     while pos < hi and (text[pos].isspace() or text[pos] in "\"“”'’—–-"):  # '" comes from ...': not the quote

@@ -25,13 +25,13 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
 from .embed import DEFAULT_MODEL, resolve_dtype, resolve_model, set_offline
 from .errors import ModelError, first_line
-from .phrase import stems
+from .phrase import STOP, stem, stems
 
 MAX_TOKENS = 256  # question + passage; chunks are ~80 words, so passages are rarely cut
 MAX_ANSWER_TOKENS = 30
@@ -103,8 +103,25 @@ def best_span(start: np.ndarray, end: np.ndarray, first: int, last: int, longest
     return first + a, first + b, float(scores[a, b])
 
 
-def near_question(start: np.ndarray, end: np.ndarray, first: int, last: int, offsets: np.ndarray, text: str,
-                  asked: set[str]) -> tuple[int, int, float]:
+class Words(NamedTuple):
+    """A passage's words, for ``near_question``: where each starts, and which are content
+    words and which of those the question's."""
+
+    starts: np.ndarray
+    content: np.ndarray
+    asked: np.ndarray
+
+
+def words_of(text: str, asked: set[str] | frozenset[str]) -> Words:
+    """The words of ``text`` and which of them are the question's (stemmed ``asked``)."""
+    found = [(m.start(), m.group().lower()) for m in re.finditer(r"\w+", text)]
+    content = [w not in STOP for _, w in found]
+    return Words(np.array([at for at, _ in found], dtype=np.int64), np.array(content, dtype=bool),
+                 np.array([c and stem(w) in asked for c, (_, w) in zip(content, found)], dtype=bool))
+
+
+def near_question(start: np.ndarray, end: np.ndarray, first: int, last: int, offsets: np.ndarray,
+                  words: Words) -> tuple[int, int, float]:
     """Of the sentence's best spans (tokens ``first..last``), the one that sits next to the
     question's words: each word of the question (stemmed) found in the sentence outside the
     span adds NEAR_WEIGHT × exp(-(words between) / NEAR_WORDS) to the span's score, and one
@@ -120,32 +137,29 @@ def near_question(start: np.ndarray, end: np.ndarray, first: int, last: int, off
     tried): EM / F1 .401 / .524 -> .422 / .546 there, .440 / .559 -> .469 / .577 on the
     report half (the echo rule alone: +.001 to +.004 on each).
     """
-    i, j, score = best_span(start, end, first, last)
-    lo, hi = int(offsets[first, 0]), int(offsets[last, 1])
-    words = [(m.start() + lo, stems(m.group())) for m in re.finditer(r"\w+", text[lo:hi])]
-    marks = np.array([k for k, (_, stem) in enumerate(words) if stem & asked])
-    if not len(marks):
-        return i, j, score
     s, e = start[first: last + 1], end[first: last + 1]
     n = len(s)
-    grid = s[:, None] + e[None, :]
     a, b = np.indices((n, n))
-    flat = np.where((b >= a) & (b - a < MAX_ANSWER_TOKENS), grid, -np.inf).ravel()
+    flat = np.where((b >= a) & (b - a < MAX_ANSWER_TOKENS), s[:, None] + e[None, :], -np.inf).ravel()
+    best = int(np.argmax(flat))
+    lo, hi = np.searchsorted(words.starts, [offsets[first, 0], offsets[last, 1]])
+    marks = np.flatnonzero(words.asked[lo:hi]) + lo
+    if not len(marks):
+        return first + best // n, first + best % n, float(flat[best])
     k = min(NEAR_SPANS, int(np.isfinite(flat).sum()))
     top = np.argpartition(-flat, k - 1)[:k]
     sa, sb = np.divmod(top, n)
-    word_starts = np.array([w for w, _ in words])
-    ws = np.maximum(np.searchsorted(word_starts, offsets[first + sa, 0], side="right") - 1, 0)  # each span's first and last word
-    we = np.searchsorted(word_starts, offsets[first + sb, 1] - 1, side="right") - 1
+    ws = np.maximum(np.searchsorted(words.starts, offsets[first + sa, 0], side="right") - 1, lo)  # each span's first and last word
+    we = np.searchsorted(words.starts, offsets[first + sb, 1] - 1, side="right") - 1
     between = np.where(marks[None, :] < ws[:, None], ws[:, None] - marks[None, :], marks[None, :] - we[:, None]) - 1
     inside = (marks[None, :] >= ws[:, None]) & (marks[None, :] <= we[:, None])
     bonus = np.where(inside, 0.0, np.exp(-np.maximum(between, 0) / NEAR_WORDS)).sum(axis=1)
-    content = np.r_[0, np.cumsum([bool(stem) for _, stem in words])]
+    content = np.r_[0, np.cumsum(words.content)]
     held = content[we + 1] - content[ws]
     echo = (held > 0) & (held == inside.sum(axis=1))  # only the question's words: its topic, not its answer
     value = np.where(echo, -np.inf, flat[top] + NEAR_WEIGHT * bonus)
     if not np.isfinite(value).any():
-        return i, j, score
+        return first + best // n, first + best % n, float(flat[best])
     c = int(np.argmax(value))
     return first + int(sa[c]), first + int(sb[c]), float(flat[top[c]])
 
@@ -165,6 +179,7 @@ def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: lis
     """
     if not context:
         return []
+    words = words_of(text, asked) if asked else None
     null = float(start[0] + end[0])
     first, last = context[0], context[-1]
     tokens = np.arange(first, last + 1)
@@ -175,8 +190,8 @@ def decode(start: np.ndarray, end: np.ndarray, offsets: np.ndarray, context: lis
     for sid in np.unique(sentence):
         run = tokens[sentence == sid]
         support = float(np.logaddexp.reduce(start[run]) + np.logaddexp.reduce(end[run]))
-        if asked:
-            i, j, score = near_question(start, end, int(run[0]), int(run[-1]), offsets, text, asked)
+        if words is not None:
+            i, j, score = near_question(start, end, int(run[0]), int(run[-1]), offsets, words)
         else:
             i, j, score = best_span(start, end, int(run[0]), int(run[-1]))
         out.append(Guess(int(offsets[i, 0]), int(offsets[j, 1]), score, null, support, total))

@@ -15,7 +15,7 @@ from qa import answer as A
 from qa import kind as K
 from qa import phrase as P
 from qa.phrase import stems
-from qa.reader import Guess, best_span, decode, near_question
+from qa.reader import Guess, best_span, decode, near_question, words_of
 from qa.types import Hit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,7 +105,7 @@ def test_near_question_is_the_best_span_when_the_sentence_holds_none_of_the_ques
     text = "In Peru the work helps women while in Chile it helps men"
     start, end, offsets, _ = _worded(text, {"women": (4.0, 4.0), "men": (4.3, 4.3)})
     last = len(start) - 1
-    assert near_question(start, end, 1, last, offsets, text, stems("Which animals sleep?")) == best_span(start, end, 1, last)
+    assert near_question(start, end, 1, last, offsets, words_of(text, stems("Which animals sleep?"))) == best_span(start, end, 1, last)
 
 
 def _material(*texts_and_starts) -> list:
