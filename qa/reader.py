@@ -90,17 +90,22 @@ def dequantize(tensors: dict) -> dict:
             for name, t in tensors.items() if not name.endswith(".scale")}
 
 
-def best_span(start: np.ndarray, end: np.ndarray, first: int, last: int, longest: int = MAX_ANSWER_TOKENS) -> tuple[int, int, float]:
-    """The token span ``first <= i <= j <= last`` with ``j - i < longest`` maximising start[i] + end[j]."""
+def span_scores(start: np.ndarray, end: np.ndarray, first: int, last: int, longest: int = MAX_ANSWER_TOKENS) -> np.ndarray:
+    """start[i] + end[j] for every span of tokens ``first..last``, flattened row by row
+    (entry ``a * n + b`` is the span ``first + a .. first + b``); -inf where ``j < i`` or
+    the span is ``longest`` tokens or more."""
     s = start[first: last + 1]
     e = end[first: last + 1]
     n = len(s)
-    scores = s[:, None] + e[None, :]
     i, j = np.indices((n, n))
-    scores = np.where((j >= i) & (j - i < longest), scores, -np.inf)
-    flat = int(np.argmax(scores))
-    a, b = divmod(flat, n)
-    return first + a, first + b, float(scores[a, b])
+    return np.where((j >= i) & (j - i < longest), s[:, None] + e[None, :], -np.inf).ravel()
+
+
+def best_span(start: np.ndarray, end: np.ndarray, first: int, last: int, longest: int = MAX_ANSWER_TOKENS) -> tuple[int, int, float]:
+    """The token span ``first <= i <= j <= last`` with ``j - i < longest`` maximising start[i] + end[j]."""
+    flat = span_scores(start, end, first, last, longest)
+    a, b = divmod(int(np.argmax(flat)), last - first + 1)
+    return first + a, first + b, float(flat[a * (last - first + 1) + b])
 
 
 class Words(NamedTuple):
@@ -137,15 +142,12 @@ def near_question(start: np.ndarray, end: np.ndarray, first: int, last: int, off
     tried): EM / F1 .401 / .524 -> .422 / .546 there, .440 / .559 -> .469 / .577 on the
     report half (the echo rule alone: +.001 to +.004 on each).
     """
-    s, e = start[first: last + 1], end[first: last + 1]
-    n = len(s)
-    a, b = np.indices((n, n))
-    flat = np.where((b >= a) & (b - a < MAX_ANSWER_TOKENS), s[:, None] + e[None, :], -np.inf).ravel()
-    best = int(np.argmax(flat))
+    flat = span_scores(start, end, first, last)
+    n = last - first + 1
     lo, hi = np.searchsorted(words.starts, [offsets[first, 0], offsets[last, 1]])
     marks = np.flatnonzero(words.asked[lo:hi]) + lo
     if not len(marks):
-        return first + best // n, first + best % n, float(flat[best])
+        return best_span(start, end, first, last)
     k = min(NEAR_SPANS, int(np.isfinite(flat).sum()))
     top = np.argpartition(-flat, k - 1)[:k]
     sa, sb = np.divmod(top, n)
@@ -159,7 +161,7 @@ def near_question(start: np.ndarray, end: np.ndarray, first: int, last: int, off
     echo = (held > 0) & (held == inside.sum(axis=1))  # only the question's words: its topic, not its answer
     value = np.where(echo, -np.inf, flat[top] + NEAR_WEIGHT * bonus)
     if not np.isfinite(value).any():
-        return first + best // n, first + best % n, float(flat[best])
+        return best_span(start, end, first, last)
     c = int(np.argmax(value))
     return first + int(sa[c]), first + int(sb[c]), float(flat[top[c]])
 
