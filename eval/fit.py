@@ -15,9 +15,10 @@ the report half. A reader is confident on questions it was trained on, so the co
 is fitted on answers to questions the reader never saw (cross-fitting): the fit half is
 read by the reader trained on the report half, and the other way round.
 
-First the choice weights (``qa.answer.choice``): the weights of retrieval's score and of
-the question's words in a sentence, beside the reader's support, that put the most
-sentences holding a gold answer first (a grid search). Then, with those answers, the
+First the choice weights (``qa.answer.choice``): the weights of the reader's support,
+retrieval's score and the question's words in and before a sentence
+(``qa.answer.CHOICE_FEATURES``) under which the sentences holding a gold answer are most
+probable (``fit_choice``). Then, with those answers, the
 confidence: a logistic regression, label "the question is answerable", over
 ``qa.answer.CONFIDENCE_FEATURES``; the threshold is the highest at which at most
 ``--false-abstain`` (default 10%, the issue's bound) of the answerable questions are
@@ -128,8 +129,8 @@ def _unpack(raw: dict) -> tuple[list[Hit], list[list[Guess]]]:
 
 
 def sentence_candidates(a, questions: list[Question], raw: dict[int, dict], idx: list[int]) -> list[np.ndarray]:
-    """Per answerable question, one row per sentence the reader read: (support, relative
-    retrieval score, question-word overlap, holds a gold answer in a gold file)."""
+    """Per answerable question, one row per sentence the reader read: its
+    ``qa.answer.CHOICE_FEATURES``, then 1 if it holds a gold answer in a gold file."""
     index = a.index
     out = []
     for i in idx:
@@ -141,26 +142,41 @@ def sentence_candidates(a, questions: list[Question], raw: dict[int, dict], idx:
         gold = [Path(a.doc_path(m.doc)).name in q.sources for m in material]
         rows = [[*weighed, gold[k] and contains_answer(text, q.answers)]
                 for k, _, weighed, text in A.options(q.question, guesses, hits, material)]
-        out.append(np.array(rows, dtype=float).reshape(-1, 4))
+        out.append(np.array(rows, dtype=float).reshape(-1, len(A.CHOICE_FEATURES) + 1))
     return out
 
 
-def fit_choice(candidates: list[np.ndarray], retrieval=np.arange(0, 40.5, 1.0), overlap=np.arange(0, 20.5, 0.5)) -> dict:
-    """The weights of retrieval and word overlap (support's is 1) that put the most gold sentences first."""
-    width = max((len(c) for c in candidates), default=0)
-    table = np.zeros((len(candidates), max(width, 1), 4))
-    table[:, :, 0] = -np.inf  # padding never wins
-    for n, c in enumerate(candidates):
-        table[n, : len(c)] = c
-    rows = np.arange(len(candidates))
-    best, picked = -1, None
-    for wr in retrieval:
-        for wo in overlap:
-            first = np.argmax(table[:, :, 0] + wr * table[:, :, 1] + wo * table[:, :, 2], axis=1)
-            hits = int(table[rows, first, 3].sum())
-            if hits > best:
-                best, picked = hits, {"retrieval": float(wr), "overlap": float(wo)}
-    return picked
+def fit_choice(candidates: list[np.ndarray], l2: float = 1.0, iters: int = 30) -> dict:
+    """The weights of ``qa.answer.CHOICE_FEATURES`` under which the sentences holding a gold
+    answer are most probable: a conditional logit (a softmax over each question's sentences),
+    L2-regularised on standardised features, by Newton's method. Questions whose sentences
+    hold no gold answer teach nothing and are left out. Against the grid it replaced (the
+    weights of retrieval and overlap, support's fixed at 1), fitted on one half of the
+    articles and counted on the other: gold sentence first .809 -> .827 and .769 -> .781."""
+    groups = [c for c in candidates if len(c) and c[:, -1].any()]
+    width = len(A.CHOICE_FEATURES)
+    if not groups:
+        return {name: float(name == "support") for name in A.CHOICE_FEATURES}
+    stacked = np.concatenate(groups)[:, :width]
+    stacked = np.where(np.isfinite(stacked), stacked, 0.0)
+    mu, sd = stacked.mean(0), stacked.std(0)
+    sd[sd < 1e-9] = 1.0
+    data = [(np.where(np.isfinite(c[:, :width]), (c[:, :width] - mu) / sd, -40.0), c[:, -1] / c[:, -1].sum()) for c in groups]
+    w = np.zeros(width)
+    for _ in range(iters):
+        g, H = l2 * w, np.eye(width) * l2
+        for X, y in data:
+            z = X @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            g = g - X.T @ (y - p)
+            mean = X.T @ p
+            H = H + (X * p[:, None]).T @ X - np.outer(mean, mean)
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return {name: float(v) for name, v in zip(A.CHOICE_FEATURES, w / sd)}
 
 
 def decisions(a, questions: list[Question], raw: dict[int, dict], idx: list[int], weights: dict) -> dict[int, dict]:

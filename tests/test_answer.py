@@ -460,19 +460,62 @@ def test_shipped_calibration_is_complete_for_every_mode():
         fitted = cal["by_mode"][mode]
         assert set(fitted["confidence"]["weights"]) == set(A.CONFIDENCE_FEATURES), mode
         assert 0.0 < fitted["threshold"] < 1.0, mode
-        assert set(fitted["choice"]) == {"retrieval", "overlap"}, mode
+        assert set(fitted["choice"]) == set(A.CHOICE_FEATURES), mode
 
 
 # ---------------------------------------------------------------- fitting
 
-def test_fit_choice_finds_the_weights_that_put_gold_sentences_first():
+def _candidates(rng, n: int, signal: int, decoy: int) -> list[np.ndarray]:
+    """``n`` questions of 4 sentences each: noise features, gold where ``signal`` is highest;
+    ``decoy`` is high on the first sentence, which is never gold."""
+    width = len(A.CHOICE_FEATURES)
+    out = []
+    for _ in range(n):
+        rows = np.zeros((4, width + 1))
+        rows[:, :width] = rng.normal(size=(4, width))
+        rows[:, signal] *= 5.0  # a wide scale: the weights come back on the features' own scale
+        rows[0, decoy] = 3.0
+        rows[np.argmax(rows[:, signal]), -1] = 1
+        out.append(rows)
+    return out
+
+
+def test_fit_choice_learns_which_features_point_to_the_gold_sentence():
     fit = _fit_module()
-    # rows: support, relative retrieval score, word overlap, gold
-    by_retrieval = np.array([[5.0, 0.5, 0.0, 0], [4.0, 1.0, 0.0, 1]])  # needs retrieval weight > 2
-    by_overlap = np.array([[5.0, 1.0, 0.2, 0], [4.0, 1.0, 0.9, 1]])  # needs overlap weight > 1/0.7
-    got = fit.fit_choice([by_retrieval, by_overlap, np.zeros((0, 4))], retrieval=np.arange(0, 5.0), overlap=np.arange(0, 5.0))
-    assert got["retrieval"] > 2 and got["overlap"] > 1 / 0.7
-    assert fit.fit_choice([by_retrieval], retrieval=np.arange(0, 2.0), overlap=np.arange(0, 2.0))["retrieval"] == 0.0  # none helps: the first
+    rng = np.random.default_rng(0)
+    names = list(A.CHOICE_FEATURES)
+    signal, decoy = names.index("context"), names.index("retrieval")
+    train, test = _candidates(rng, 300, signal, decoy), _candidates(rng, 200, signal, decoy)
+    train.append(np.zeros((0, len(names) + 1)))  # a question the reader read nothing for
+    train.append(np.hstack([np.ones((2, len(names))), np.zeros((2, 1))]))  # no gold sentence: teaches nothing
+    weights = fit.fit_choice(train)
+    assert set(weights) == set(names)
+    assert weights["context"] > 0 and weights["retrieval"] < weights["context"] / 5
+    scale = np.array([weights[n] for n in names])
+    first = [c[np.argmax(c[:, :-1] @ scale), -1] for c in test]
+    assert np.mean(first) > 0.9  # as ``choice`` weighs them, on questions it was not fitted on
+    assert fit.fit_choice([]) == {n: float(n == "support") for n in names}  # nothing to learn: support alone
+
+
+def test_the_sentence_after_the_one_naming_the_question_s_words_can_win():
+    text = "The commission met in Quito. It adopted the plan in 2004. Officials met again in May."
+    second, third = text.index("It adopted"), text.index("Officials")
+    material = _material((text, [second, third]))
+    guesses = [[Guess(22, 27, 5.0, 0.0, 5.0), Guess(second + 23, second + 27, 5.0, 0.0, 5.0),
+                Guess(third + 23, third + 26, 5.0, 0.0, 5.2)]]
+    question = "When did the commission adopt the plan?"
+    options = A.options(question, guesses, [Hit(0, 1.0)], material)
+    context = A.CHOICE_FEATURES.index("context")
+    # commission, adopt, plan: in each sentence with the one before it
+    assert [round(o[2][context], 2) for o in options] == [0.33, 1.0, 0.67]
+    assert A.choice(question, guesses, [Hit(0, 1.0)], material, {}) == (0, 2)  # support alone
+    assert A.choice(question, guesses, [Hit(0, 1.0)], material, {"context": 1.0}) == (0, 1)
+
+
+def test_word_pairs_keep_the_order_and_the_stop_words():
+    assert A.word_pairs("The Ministry of the Interior") == {("the", "ministry"), ("ministry", "of"), ("of", "the"),
+                                                            ("the", "interior")}
+    assert A.word_pairs("Quito") == set()
 
 
 def test_choose_threshold_bounds_false_abstentions():
