@@ -54,6 +54,7 @@ sys.path.insert(0, str(REPO))
 from qa import answer as A  # noqa: E402
 from qa.evaluate import Question, contains_answer, exact_match, load_questions, roc_auc, token_f1  # noqa: E402
 from qa.reader import Guess  # noqa: E402
+from qa.retrieve import term_idf  # noqa: E402
 from qa.types import Hit  # noqa: E402
 
 MODES = ("hybrid", "dense", "bm25")
@@ -186,7 +187,8 @@ def decisions(a, questions: list[Question], raw: dict[int, dict], idx: list[int]
     for i in idx:
         hits, guesses = _unpack(raw[i])
         material = A.passages_of(hits, index.chunks, index.sentences, a.doc_text)
-        found = A.decide(questions[i].question, hits, guesses, material, index.sentences, a.doc_text, weights)
+        found = A.decide(questions[i].question, hits, guesses, material, index.sentences, a.doc_text, weights,
+                         term_idf(index, questions[i].question))
         if found is None:
             out[i] = {"answer": "", "features": None, "gate": True}
             continue

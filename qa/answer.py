@@ -47,6 +47,7 @@ from .kind import wrong_kind
 from .phrase import shape, stems, trimmed
 from .polarity import negation_miss, opposite_miss
 from .reader import Guess, Reader
+from .retrieve import rare_miss
 from .types import Answer, Citation, Hit, Passage
 
 NO_ANSWER = "The releases do not answer this."
@@ -95,7 +96,7 @@ CONFIDENCE_FEATURES = (
     "span", "null", "gap", "min_null", "margin", "rank", "log_words", "support",
     "hit_score", "hit_dense", "hit_bm25_log", "bm25_gap",
     "miss_passage", "miss_sentence", "cap_miss", "num_miss", "log_terms",
-    "negation_miss", "opposite_miss",
+    "negation_miss", "opposite_miss", "miss_context", "miss_rare",
 )
 
 
@@ -104,9 +105,11 @@ def _sigmoid(x: float) -> float:
 
 
 def confidence_features(question: str, hits: list[Hit], guesses: list[Guess | None], best: int, phrase: str,
-                        passage: str, sentence: str) -> list[float]:
+                        passage: str, sentence: str, before: str = "", idf: dict[str, float] | None = None) -> list[float]:
     """What the confidence model sees: ``guesses`` holds one guess per passage (None where
-    the reader read nothing), ``best`` is the index of the winning one.
+    the reader read nothing), ``best`` is the index of the winning one; ``before`` is the
+    sentence before ``sentence`` in its passage, ``idf`` the question's terms' IDF
+    (``retrieve.term_idf``; without it no term counts as rare).
 
     The reader's scores enter as log-probabilities within their passage (minus the
     guess's ``total``), not as raw logits: the logits' scale differs from one trained
@@ -143,6 +146,8 @@ def confidence_features(question: str, hits: list[Hit], guesses: list[Guess | No
         math.log1p(len(terms)),
         negation_miss(question, sentence),
         opposite_miss(question, sentence),
+        len(terms - stems(f"{before} {sentence}")) / len(terms) if terms else 0.0,
+        rare_miss(idf or {}, sentence),
     ]
 
 
@@ -286,8 +291,9 @@ def choice(question: str, guesses: list[list[Guess]], hits: list[Hit], material:
 
 
 def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material: list[Material], sentences: np.ndarray,
-           doc_text: Callable[[int], str], weights: dict) -> Read | None:
-    """The winning guess in file offsets, trimmed, with its sentence and confidence features."""
+           doc_text: Callable[[int], str], weights: dict, idf: dict[str, float] | None = None) -> Read | None:
+    """The winning guess in file offsets, trimmed, with its sentence and confidence features
+    (``idf``: the question's terms' IDF, see ``confidence_features``)."""
     picked = choice(question, guesses, hits, material, weights)
     if picked is None:
         return None
@@ -296,24 +302,27 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     # every other passage is represented by its best-supported sentence
     tops = [g if k == best else max(gs, key=lambda x: x.support, default=None) for k, gs in enumerate(guesses)]
     doc, base, norm, pos, _ = material[best]
+    lo = sentence_of(material[best], g.start)[0]
+    before = norm[sentence_of(material[best], lo - 1)[0]:lo] if lo > 0 else ""
     text = doc_text(doc)
     fs, fe = base + pos[g.start], base + pos[g.end - 1] + 1
     fs, fe = trimmed(text, fs, fe)
     if fe <= fs:
         return None
     ss, se = sentence_around(sentences, doc, fs, fe)
-    feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se])
+    feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se], before, idf)
     phrase, sentence = shape(question, text, (fs, fe), (ss, se), sentences[slice(*_doc_rows(sentences, doc))])
     return Read(doc, phrase, sentence, feats)
 
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,
-         doc_text: Callable[[int], str], reader: Reader, weights: dict, top: int = TOP_CHUNKS) -> Read | None:
+         doc_text: Callable[[int], str], reader: Reader, weights: dict, top: int = TOP_CHUNKS,
+         idf: dict[str, float] | None = None) -> Read | None:
     """The reader's answer over the best ``top`` chunks, before the confidence is applied;
     ``weights`` is the mode's ``choice`` entry of the calibration."""
     material = passages_of(hits, chunks, sentences, doc_text, top)
     guesses = reader.read(question, [m.text for m in material], [m.starts for m in material])
-    return decide(question, hits, guesses, material, sentences, doc_text, weights)
+    return decide(question, hits, guesses, material, sentences, doc_text, weights, idf)
 
 
 def extract(
@@ -326,14 +335,16 @@ def extract(
     reader: Reader,
     mode: str = "hybrid",
     read_hits: list[Hit] | None = None,
+    idf: dict[str, float] | None = None,
 ) -> Answer:
     """Read the best chunks, pick the phrase and its sentence, or abstain; builds the full Answer.
-    ``hits`` are listed as the passages; the reader reads ``read_hits`` (default: the same).
+    ``hits`` are listed as the passages; the reader reads ``read_hits`` (default: the same);
+    ``idf`` is the question's terms' IDF in the index (``retrieve.term_idf``).
     An answer's release is listed first (``answer_first``)."""
     passages = passages_shown(hits, chunks, doc_text, doc_path)
     cal = calibration()
     found = read(question, read_hits or hits, chunks, sentences, doc_text, reader, cal["by_mode"][mode]["choice"],
-                 int(cal.get("top_chunks", TOP_CHUNKS)))
+                 int(cal.get("top_chunks", TOP_CHUNKS)), idf)
     if found is None:
         return Answer(question, "", True, 0.0, [], passages)
     conf, threshold = confidence(found.features, mode)

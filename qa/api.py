@@ -22,7 +22,7 @@ from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
 from .errors import IndexError_, QuestionError
 from .reader import Reader, SpanReader
-from .retrieve import Mode
+from .retrieve import Mode, term_idf
 from .scope import retrieve_scoped
 from .store import (
     BuildReport, BuildSettings, Index, build_index, check_encoder, check_index_dir, load_index, read_manifest, stale_reason,
@@ -192,7 +192,7 @@ class Assistant:
             asked, found = retrieve_scoped(index, question, self.encoder, max(k, 1), mode, self.doc_text)
             t1 = time.perf_counter()
             answer = extract(asked, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path,
-                             self.reader, mode, found.read)
+                             self.reader, mode, found.read, term_idf(index, asked))
             answer.question = question
         if not looks_english(question):  # a guess: see looks_english
             answer = replace(answer, answer="", abstained=True, confidence=0.0, citations=[], highlight=None)

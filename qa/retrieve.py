@@ -8,6 +8,7 @@ the development set; the weight is chosen there (README, "How an answer is found
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -58,6 +59,33 @@ def bm25_scores(index: Index, question: str) -> np.ndarray:
         return np.asarray(index.bm25.get_scores(tokens[0]), dtype=np.float32)
     except (KeyError, ValueError, IndexError):
         return np.zeros(len(index.chunks), dtype=np.float32)
+
+
+def term_idf(index: Index, text: str) -> dict[str, float]:
+    """BM25's IDF in this index of each of ``text``'s terms (stemmed, stop words dropped); a
+    term no chunk holds gets the highest. The confidence weighs a question's missing terms by it."""
+    tokens = bm25_tokens([text], ids=False)
+    if not tokens or not tokens[0]:
+        return {}
+    scores, vocab = index.bm25.scores, index.bm25.vocab_dict
+    n, indptr = int(scores["num_docs"]), scores["indptr"]
+    out = {}
+    for term in set(tokens[0]):
+        i = vocab.get(term)
+        df = int(indptr[i + 1] - indptr[i]) if i is not None and i + 1 < len(indptr) else 0
+        out[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return out
+
+
+def rare_miss(idf: dict[str, float], text: str) -> float:
+    """The share of the question's IDF (``term_idf``) carried by its terms that ``text`` lacks:
+    a sentence that misses the question's one rare name misses much, one that misses "say" little."""
+    total = sum(idf.values())
+    if total <= 0:
+        return 0.0
+    tokens = bm25_tokens([text], ids=False)
+    held = set(tokens[0]) if tokens and tokens[0] else set()
+    return sum(w for term, w in idf.items() if term not in held) / total
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

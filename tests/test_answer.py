@@ -436,6 +436,23 @@ def test_confidence_features_see_missing_names_and_numbers():
     assert (f["cap_miss"], f["num_miss"]) == (0.0, 0.0)
 
 
+def test_confidence_features_see_what_the_sentence_and_the_one_before_it_miss():
+    hits = [Hit(0, 0.5, dense=0.5, bm25=3.0)]
+    guesses = [Guess(0, 4, 6.0, 1.0, 6.0)]
+    question = "When did Napoleon sign the treaty?"  # napoleon, sign, treaty
+    sentence = "It was signed in 1805."
+
+    def features(before: str, idf: dict | None) -> dict:
+        return dict(zip(A.CONFIDENCE_FEATURES, A.confidence_features(question, hits, guesses, 0, "1805", sentence, sentence,
+                                                                     before, idf)))
+
+    f = features("Napoleon drafted the treaty.", {"napoleon": 4.0, "sign": 1.0, "treati": 1.0})
+    assert f["miss_sentence"] == pytest.approx(2 / 3) and f["miss_context"] == 0.0  # the sentence before names them
+    assert f["miss_rare"] == pytest.approx(5 / 6)  # the sentence holds "signed" only: the rare name is missing
+    f = features("", None)
+    assert f["miss_context"] == pytest.approx(2 / 3) and f["miss_rare"] == 0.0  # no IDF: nothing counts as rare
+
+
 def test_the_polarity_features_read_the_quoted_sentence_and_lower_the_shipped_confidence():
     hits = [Hit(0, 0.5, dense=0.5, bm25=3.0)]
     guesses = [Guess(0, 4, 6.0, 1.0, 6.0)]

@@ -111,6 +111,17 @@ def test_hybrid_shows_one_chunk_per_release_but_reads_the_best_chunks(assistant)
     assert dense.read == dense.hits
 
 
+def test_term_idf_weighs_a_question_s_rare_terms_by_the_index(assistant):
+    from qa.retrieve import rare_miss, term_idf
+
+    idf = term_idf(assistant.index, "Which USAID officials met in Atlantis about trafficking?")
+    assert {"usaid", "offici", "met", "atlanti", "traffick"} <= set(idf) and "in" not in idf  # as BM25 stems them
+    assert idf["atlanti"] > idf["usaid"] > idf["traffick"]  # in no release > in some > in every one
+    assert term_idf(assistant.index, "Of the?") == {}
+    assert rare_miss(idf, "Which USAID officials met about trafficking?") == pytest.approx(idf["atlanti"] / sum(idf.values()))
+    assert rare_miss({}, "anything") == 0.0
+
+
 def test_a_changed_release_is_noticed_and_only_its_chunks_are_reembedded(assistant, corpus_copy, fake_encoder):
     assert assistant.why_rebuild() is None
     target = corpus_copy / "002_e94c97eefc7796c6.txt"
