@@ -16,8 +16,9 @@ of the original file, so the citation can be checked against the disk.
 3. confidence: a logistic model over the reader's scores as log-probabilities in their
    passage (the span, its sentence's support, its passage's "no answer" score, the
    margin over the other passages), retrieval and word-overlap evidence (the question's
-   rare terms weighed by their IDF) and a question that says the opposite of its sentence (``qa/polarity.py``), predicting "the releases
-   answer this question" (what abstention decides). Weights and the threshold, which keeps
+   rare terms weighed by their IDF) and a question that says the opposite of its
+   sentence (``qa/polarity.py``), predicting "the releases answer this question" (what
+   abstention decides). Weights and the threshold, which keeps
    false abstentions on answerable development questions at or under 10%, are fitted
    per retrieval mode by ``eval/fit.py`` and stored in ``qa/calibration.json``.
 
