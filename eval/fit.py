@@ -159,10 +159,9 @@ def fit_choice(candidates: list[np.ndarray], l2: float = 1.0, iters: int = 30) -
     if not groups:
         return {name: float(name == "support") for name in A.CHOICE_FEATURES}
     stacked = np.concatenate(groups)[:, :width]
-    stacked = np.where(np.isfinite(stacked), stacked, 0.0)
     mu, sd = stacked.mean(0), stacked.std(0)
     sd[sd < 1e-9] = 1.0
-    data = [(np.where(np.isfinite(c[:, :width]), (c[:, :width] - mu) / sd, -40.0), c[:, -1] / c[:, -1].sum()) for c in groups]
+    data = [((c[:, :width] - mu) / sd, c[:, -1] / c[:, -1].sum()) for c in groups]
     w = np.zeros(width)
     for _ in range(iters):
         g, H = l2 * w, np.eye(width) * l2

@@ -225,6 +225,11 @@ def sentence_of(material: Material, offset: int) -> tuple[int, int]:
     return (material.starts[k - 1] if k else 0), (material.starts[k] if k < len(material.starts) else len(material.text))
 
 
+def sentence_before(material: Material, start: int) -> str:
+    """The text of ``material`` from the sentence before the one starting at ``start`` up to it ("" for the first)."""
+    return material.text[sentence_of(material, start - 1)[0]:start] if start > 0 else ""
+
+
 def overlap(terms: set[str], text: str) -> float:
     """The share of the question's content words (stemmed) that ``text`` holds."""
     return len(terms & stems(text)) / len(terms) if terms else 0.0
@@ -265,8 +270,8 @@ def options(question: str, guesses: list[list[Guess]], hits: list[Hit],
             if g.end > g.start:
                 lo, hi = sentence_of(m, g.start)
                 text = m.text[lo:hi]
-                before = m.text[sentence_of(m, lo - 1)[0]:lo] if lo > 0 else ""
-                out.append((k, i, choice_features(g, hits[k].score / top, terms, pairs, text, before), text))
+                out.append((k, i, choice_features(g, hits[k].score / top, terms, pairs, text, sentence_before(m, lo)),
+                            text))
     return out
 
 
@@ -303,8 +308,7 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     # every other passage is represented by its best-supported sentence
     tops = [g if k == best else max(gs, key=lambda x: x.support, default=None) for k, gs in enumerate(guesses)]
     doc, base, norm, pos, _ = material[best]
-    lo = sentence_of(material[best], g.start)[0]
-    before = norm[sentence_of(material[best], lo - 1)[0]:lo] if lo > 0 else ""
+    before = sentence_before(material[best], sentence_of(material[best], g.start)[0])
     text = doc_text(doc)
     fs, fe = base + pos[g.start], base + pos[g.end - 1] + 1
     fs, fe = trimmed(text, fs, fe)
