@@ -6,6 +6,7 @@ the CLI injects the real sentence-transformers model.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Protocol
@@ -87,8 +88,91 @@ def resolve_dtype(dtype: str | None = None) -> str:
     return choice
 
 
+PLAIN_MODULES = [
+    ("sentence_transformers.models.Transformer", ""),
+    ("sentence_transformers.models.Pooling", "1_Pooling"),
+    ("sentence_transformers.models.Normalize", "2_Normalize"),
+]
+
+
+def _read_json(path: Path) -> dict | list | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def plain_max_length(target: str) -> int | None:
+    """The word-piece limit of a local model that is only transformer, mean pooling and
+    normalisation, else None (load it through sentence-transformers).
+
+    Such a model runs through transformers alone (``MeanPooled``): a cold ``qa ask`` then skips
+    importing sentence-transformers, which pulls in scikit-learn and SciPy (3.5 s of 8 s here).
+    Anything else (prompts, lower-casing, other pooling, unknown settings) takes the full library.
+    """
+    root = Path(target)
+    modules = _read_json(root / "modules.json")
+    if not isinstance(modules, list) or [(m.get("type"), m.get("path")) for m in modules] != PLAIN_MODULES:
+        return None
+    bert = _read_json(root / "sentence_bert_config.json")
+    pooling = _read_json(root / "1_Pooling" / "config.json")
+    st = _read_json(root / "config_sentence_transformers.json") or {}
+    if not isinstance(bert, dict) or set(bert) - {"max_seq_length", "do_lower_case"} or bert.get("do_lower_case"):
+        return None
+    modes = {k: v for k, v in (pooling or {}).items() if k.startswith("pooling_mode_")}
+    if not isinstance(pooling, dict) or set(pooling) - {"word_embedding_dimension", "include_prompt", *modes} \
+            or [k for k, v in modes.items() if v] != ["pooling_mode_mean_tokens"]:
+        return None
+    if not isinstance(st, dict) or st.get("prompts") or st.get("default_prompt_name"):
+        return None
+    length = bert.get("max_seq_length")
+    return length if isinstance(length, int) and length > 0 else None
+
+
+class MeanPooled:
+    """A transformer with mean pooling and normalisation, as sentence-transformers runs it.
+
+    Same tokenizer call, fp32 accumulation of the pooled sum, normalisation in the model's
+    dtype: its vectors equal sentence-transformers' bit for bit in fp32 and bf16 (tested).
+    """
+
+    def __init__(self, target: str, max_length: int) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(target)
+        self.net = AutoModel.from_pretrained(target).eval()
+        self.max_length = max_length
+
+    @property
+    def dim(self) -> int:
+        return int(self.net.config.hidden_size)
+
+    def to(self, dtype) -> None:
+        self.net.to(dtype)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+        import torch
+
+        out = []
+        for i in range(0, len(texts), BATCH_SIZE):
+            batch = self.tokenizer(texts[i : i + BATCH_SIZE], padding=True, truncation="longest_first",
+                                   max_length=self.max_length, return_tensors="pt")
+            with torch.inference_mode():
+                tokens = self.net(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+                total = (tokens * mask).sum(dim=1, dtype=torch.float32)
+                mean = (total / torch.clamp(mask.sum(dim=1, dtype=torch.float32), min=1e-9)).to(tokens.dtype)
+                out.append(torch.nn.functional.normalize(mean, p=2, dim=1).float().numpy())
+        return np.concatenate(out) if out else np.zeros((0, self.dim), dtype=np.float32)
+
+
 class SentenceTransformerEncoder:
-    """A sentence-transformers model, loaded lazily on the first call that needs it."""
+    """A sentence-transformers model, loaded lazily on the first call that needs it.
+
+    A plain mean-pooled model (the default one) runs through ``MeanPooled``; any other
+    model, local path or hub name, through sentence-transformers itself.
+    """
 
     def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = None, dtype: str | None = None) -> None:
         self.name = name
@@ -104,11 +188,16 @@ class SentenceTransformerEncoder:
             target = resolve_model(self.name)
             try:
                 import torch
-                from sentence_transformers import SentenceTransformer
 
                 dtype = resolve_dtype(self._dtype)
                 torch.set_num_threads(self._threads or min(2, os.cpu_count() or 1))
-                model = SentenceTransformer(target, device="cpu")
+                max_length = plain_max_length(target)
+                if max_length is not None:
+                    model = MeanPooled(target, max_length)
+                else:
+                    from sentence_transformers import SentenceTransformer
+
+                    model = SentenceTransformer(target, device="cpu")
                 if dtype == "bfloat16":
                     model.to(torch.bfloat16)
                 self._model, self.dtype = model, dtype
@@ -122,8 +211,18 @@ class SentenceTransformerEncoder:
     @property
     def dim(self) -> int:
         model = self.model
+        if isinstance(model, MeanPooled):
+            return model.dim
         get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(get_dim())
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """The loaded model's rows for ``texts``, in order, as it gives them (no sorting)."""
+        model = self.model
+        if isinstance(model, MeanPooled):
+            return model.encode(texts)
+        return model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=False,
+                            convert_to_numpy=True, show_progress_bar=False)
 
     def encode(
         self, texts: list[str], progress: Callable[[int], None] | None = None
@@ -139,29 +238,17 @@ class SentenceTransformerEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        model = self.model
+        self.model  # load first: loading sets the thread count for batch work
         # A question alone runs on one thread: two threads gain ~2 ms on an idle machine but
         # stall each other (10 ms -> 500 ms) as soon as another process holds a core. Set it
         # on every call: FAISS shares the OpenMP pool and sets it to one thread for searches.
         torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads or min(2, os.cpu_count() or 1))
-        return self._encode(model, texts, progress)
-
-    def _encode(self, model, texts: list[str], progress: Callable[[int], None] | None) -> np.ndarray:
-        import numpy as np
-
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         step = PROGRESS_STEP if progress else len(texts)
         for i in range(0, len(texts), step):
             rows = order[i : i + step]
-            vecs = model.encode(
-                [texts[r] for r in rows],
-                batch_size=BATCH_SIZE,
-                normalize_embeddings=False,  # normalised below in fp32, whatever the model's dtype
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            out[rows] = np.asarray(vecs, dtype=np.float32)
+            out[rows] = np.asarray(self.embed([texts[r] for r in rows]), dtype=np.float32)
             if progress:
                 progress(len(rows))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
