@@ -13,6 +13,7 @@ import sys
 from typing import Annotated, Optional
 
 import click
+from click.core import ParameterSource
 import typer
 from rich.console import Console
 
@@ -148,6 +149,10 @@ def main_callback(
     """With no command, open the REPL."""
     if ctx.invoked_subcommand is None:
         repl(corpus=corpus, index_dir=index_dir, model=model, k=k)
+    else:  # `qa --corpus X ask ...` means what `qa ask --corpus X ...` means, not the default corpus
+        given = {name: value for name, value in ctx.params.items()
+                 if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
+        ctx.default_map = {ctx.invoked_subcommand: given}
 
 
 @app.command()

@@ -233,6 +233,20 @@ def test_cli_index_prints_a_summary(cli_fake, corpus_copy, tmp_path):
     assert "up to date" in again.stdout
 
 
+def test_options_before_the_command_reach_it(cli_fake, corpus_copy, tmp_path, monkeypatch):
+    """`qa --index-dir X index` must build in X, not in the default folder, and `--k` must count."""
+    monkeypatch.chdir(tmp_path)  # a default ./embeddings would appear here
+    built = cli_fake.invoke(cli.app, ["--corpus", str(corpus_copy), "--index-dir", "mine", "index"])
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "mine" / "manifest.json").exists() and not (tmp_path / "embeddings").exists()
+    asked = cli_fake.invoke(cli.app, ["--corpus", str(corpus_copy), "--index-dir", "mine", "--k", "1", "ask", QUESTIONS[0], "--json"])
+    assert asked.exit_code == 0, asked.output
+    assert len(json.loads(asked.stdout)["passages"]) == 1 and not (tmp_path / "embeddings").exists()
+    both = cli_fake.invoke(cli.app, ["--k", "1", "ask", QUESTIONS[0], "--json", "--k", "3",
+                                     "--corpus", str(corpus_copy), "--index-dir", "mine"])
+    assert len(json.loads(both.stdout)["passages"]) == 3  # the command's own option wins
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\t\n"])
 def test_cli_empty_question_is_a_clean_error(cli_fake, corpus_copy, tmp_path, question):
     result = cli_fake.invoke(cli.app, ["ask", question, "--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")])
