@@ -42,11 +42,14 @@ _SPANISH_WORDS = frozenset(
 
 
 def check_question(question: str) -> str:
-    """The question as used: control characters dropped, whitespace collapsed, length bounded."""
+    """The question as used: control characters dropped, whitespace collapsed, length bounded;
+    one with no letter or digit is refused."""
     cleaned = "".join(c if c.isprintable() else " " for c in question)
     cleaned = " ".join(cleaned.split())
     if not cleaned:
         raise QuestionError("the question is empty")
+    if not any(c.isalnum() for c in cleaned):  # "???" would be answered from whatever ranks first
+        raise QuestionError("the question has no words to look up")
     return cleaned[:MAX_QUESTION_CHARS]
 
 

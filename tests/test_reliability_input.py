@@ -236,6 +236,16 @@ def test_empty_questions_are_refused(qa, question):
         qa.ask(question)
 
 
+@pytest.mark.parametrize("question", ["???", "...", " - ", "¿?", "«»", "🙂🙂🙂 ???"])
+def test_questions_without_a_word_are_refused(qa, question):
+    with pytest.raises(QuestionError, match="^the question has no words to look up$"):
+        qa.ask(question)
+
+
+def test_one_word_or_number_is_a_question(qa):
+    assert qa.ask("2012").question == "2012" and qa.ask("Ecuador?").question == "Ecuador?"
+
+
 def test_empty_question_in_the_cli_is_one_line(tmp_path, runner):
     result = runner.invoke(cli.app, ["ask", "\x00\u200b \t", "--corpus", str(CORPUS), "--index-dir", str(tmp_path / "i")])
     assert one_error_line(result) == "error: the question is empty"
@@ -267,7 +277,7 @@ def test_a_100kb_question_is_cut_and_answered_in_bounded_time(qa):
     "2011年至2012年间报告了多少起人口贩运案件？",
     "كم عدد حالات الاتجار المبلغ عنها بين عامي 2011 و 2012؟",
     "Сколько случаев торговли людьми было зарегистрировано?",
-    "🙂🙂🙂 ???",
+    "🙂🙂🙂 what ???",
     "[/red] what [bold]is[/] this",
 ])
 def test_other_languages_and_odd_text_get_an_answer_or_an_abstention(qa, question):
