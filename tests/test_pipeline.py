@@ -225,6 +225,29 @@ def test_cli_ask_json_contract(cli_fake, corpus_copy, tmp_path):
     assert set(data["passages"][0]) == {"file", "start_line", "end_line", "score", "text"}
 
 
+def test_cli_ask_reads_one_question_per_line_from_stdin(cli_fake, corpus_copy, tmp_path):
+    where = ["--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")]
+    piped = f"{QUESTIONS[0]}\n\n???\n  {QUESTIONS[1]}  \n"
+    result = cli_fake.invoke(cli.app, ["ask", "--json", *where], input=piped)
+    assert result.exit_code == 1  # one line was refused; the others are still answered
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in rows] == [QUESTIONS[0], "???", QUESTIONS[1]]
+    assert rows[1] == {"question": "???", "error": "the question has no words to look up"}
+    alone = json.loads(cli_fake.invoke(cli.app, ["ask", QUESTIONS[1], "--json", *where]).stdout)
+    assert rows[2]["answer"] == alone["answer"] and rows[2]["citations"] == alone["citations"]
+    dash = cli_fake.invoke(cli.app, ["ask", "-", "--json", *where], input=QUESTIONS[0] + "\n")
+    assert dash.exit_code == 0 and json.loads(dash.stdout)["answer"] == rows[0]["answer"]
+
+
+def test_cli_ask_with_nothing_piped_or_only_refused_lines_is_an_error(cli_fake, corpus_copy, tmp_path):
+    where = ["--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")]
+    empty = cli_fake.invoke(cli.app, ["ask", *where], input="\n  \n")
+    assert empty.exit_code == 1 and "no question on stdin" in empty.output and not empty.stdout
+    refused = cli_fake.invoke(cli.app, ["ask", *where], input="???\n")
+    assert refused.exit_code == 1 and "no words to look up" in refused.output
+    assert not (tmp_path / "i").exists()  # nothing to answer: nothing indexed
+
+
 def test_cli_index_prints_a_summary(cli_fake, corpus_copy, tmp_path):
     result = cli_fake.invoke(cli.app, ["index", "--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")])
     assert result.exit_code == 0
