@@ -214,6 +214,8 @@ def ask(
             if assistant is None:
                 assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
                 _ensure(assistant)
+                with err.status("loading model…"):  # seconds of silence otherwise; shown on a terminal only
+                    assistant.warm()
             answer = assistant.ask(asked, k=k, mode=mode)
             if json_out:
                 sys.stdout.write(to_json(answer) + "\n")
