@@ -20,7 +20,7 @@ from .chunk import ChunkSettings
 from .contact import find_contact
 from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
-from .errors import IndexError_, QuestionError
+from .errors import CorpusError, IndexError_, QuestionError
 from .reader import Reader, SpanReader
 from .retrieve import Mode, term_idf
 from .scope import retrieve_scoped
@@ -87,6 +87,10 @@ class Assistant:
     last_build: BuildReport | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
+        if not str(self.corpus).strip():  # Path("") is the working folder: never index that by accident
+            raise CorpusError("the corpus folder is an empty name (pass --corpus DIR)")
+        if not str(self.index_dir).strip():
+            raise IndexError_("the index folder is an empty name (pass --index-dir DIR)")
         self.corpus = Path(self.corpus)
         self.index_dir = Path(self.index_dir)
         if self.encoder is None:

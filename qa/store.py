@@ -29,6 +29,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -213,6 +214,33 @@ def check_index_dir(root: Path | str) -> Path:
     if root.exists() and not root.is_dir():
         raise IndexError_(f"cannot write the index in {root}: it is not a folder (pass --index-dir DIR)")
     return root
+
+
+def check_build_target(root: Path, corpus: Path) -> None:
+    """Refuse to build where it would mix the index with the user's own files: the corpus
+    folder itself, or a folder holding other files and no qa index (a build writes
+    ``manifest.json`` and removes older builds' files, and nothing else of the folder's)."""
+    if root.is_dir() and corpus.is_dir() and root.resolve() == corpus.resolve():
+        raise IndexError_(f"the index cannot be written into the corpus folder {root} itself (pass another --index-dir)")
+    try:
+        names = [p.name for p in root.iterdir()] if root.is_dir() else []
+    except OSError:
+        return  # unreadable: the build's own write reports it
+    if any(_generation_of(n) for n in names):
+        return  # a qa index, whole or damaged: rebuilt in place
+    manifest = root / MANIFEST
+    if manifest.exists():
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # a damaged manifest of ours
+        if isinstance(data, dict) and ("format" in data or "qa_version" in data):
+            return
+        raise IndexError_(f"{manifest} is not a qa index's manifest: pass a new or empty folder as --index-dir")
+    foreign = [n for n in names if not _written_by_qa(n)]
+    if foreign:
+        raise IndexError_(f"{root} holds other files ({foreign[0]}, …) and no qa index: "
+                          "pass a new or empty folder as --index-dir")
 
 
 def read_manifest(root: Path) -> dict:
@@ -480,6 +508,7 @@ def build_index(
     index turns out fresh: the usual case when two processes asked for the same rebuild.
     """
     corpus, root = Path(corpus), check_index_dir(root)
+    check_build_target(root, corpus)
     try:
         root.mkdir(parents=True, exist_ok=True)
         lock = _lock(root, lock_timeout)
@@ -616,9 +645,19 @@ def _manifest(corpus: Path, docs: list[Document], chunked, report: ReadReport, f
     }
 
 
+_GENERATION = re.compile(r"(?:index|vectors|keys|chunks|sentences|bm25)\.(\d{8}T\d{6}-[0-9a-f]{6})(?:\.npy|\.faiss)?")
+_MANIFEST_TMP = re.compile(re.escape(f".{MANIFEST}.") + r"\d+\.tmp")
+
+
 def _generation_of(name: str) -> str | None:
-    parts = name.split(".")
-    return parts[1] if len(parts) >= 2 and parts[0] in {"index", "vectors", "keys", "chunks", "sentences", "bm25"} else None
+    """The build a file of the index belongs to, or None for any name a build does not write
+    (so a user's ``index.html`` next to the index is never taken for one and removed)."""
+    m = _GENERATION.fullmatch(name)
+    return m.group(1) if m else None
+
+
+def _written_by_qa(name: str) -> bool:
+    return name in (MANIFEST, LOCK) or _generation_of(name) is not None or bool(_MANIFEST_TMP.fullmatch(name))
 
 
 def _remove_generation(root: Path, gen: str) -> None:
@@ -633,5 +672,5 @@ def _collect_garbage(root: Path, keep: str) -> None:
         gen = _generation_of(path.name)
         if gen is not None and gen != keep:
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-        elif path.name.startswith(f".{MANIFEST}.") and path.name.endswith(".tmp"):
+        elif _MANIFEST_TMP.fullmatch(path.name):
             path.unlink(missing_ok=True)

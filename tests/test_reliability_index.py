@@ -435,6 +435,49 @@ def test_an_index_dir_that_is_a_file_is_a_clear_error(work, runner):
     assert one_error_line(result) == f"error: cannot write the index in {target}: it is not a folder (pass --index-dir DIR)"
 
 
+def test_a_build_removes_only_files_it_wrote(work, runner):
+    """A user's ``index.html`` or ``keys.txt`` beside the index is not an old build's file."""
+    mine = {"index.html": "x", "keys.txt": "x", "bm25.notes": "x", "index.d/conf": "x", "vectors.2026.npy": "x"}
+    for name, body in mine.items():
+        (work / "index" / name).parent.mkdir(exist_ok=True)
+        (work / "index" / name).write_text(body)
+    old = {p.name for p in (work / "index").iterdir() if store._generation_of(p.name)}
+    assert len(old) == 6
+    result = runner.invoke(cli.app, ["index", "--corpus", str(work / "corpus"), "--index-dir", str(work / "index")])
+    assert result.exit_code == 0, result.output
+    assert all((work / "index" / name).read_text() == "x" for name in mine)
+    now = {p.name for p in (work / "index").iterdir() if store._generation_of(p.name)}
+    assert len(now) == 6 and not now & old  # the previous build's files went, and only they
+
+
+@pytest.mark.parametrize("case", ["other-files", "foreign-manifest", "the-corpus"])
+def test_a_folder_that_is_not_an_index_is_refused_and_left_alone(work, runner, case):
+    target = {"other-files": work / "docs", "foreign-manifest": work / "app", "the-corpus": work / "corpus"}[case]
+    target.mkdir(exist_ok=True)
+    if case == "other-files":
+        (target / "notes.txt").write_text("mine")
+    if case == "foreign-manifest":
+        (target / "manifest.json").write_text('{"name": "my app", "icons": []}')
+    before = snapshot(target)
+    result = runner.invoke(cli.app, ["index", "--corpus", str(work / "corpus"), "--index-dir", str(target)])
+    expected = {
+        "other-files": f"error: {target} holds other files (notes.txt, …) and no qa index: pass a new or empty folder as --index-dir",
+        "foreign-manifest": f"error: {target / 'manifest.json'} is not a qa index's manifest: pass a new or empty folder as --index-dir",
+        "the-corpus": f"error: the index cannot be written into the corpus folder {target} itself (pass another --index-dir)",
+    }[case]
+    assert one_error_line(result) == expected
+    assert snapshot(target) == before
+
+
+@pytest.mark.parametrize("option", ["--corpus", "--index-dir"])
+def test_an_empty_folder_name_is_refused_not_taken_for_the_working_folder(work, runner, option, monkeypatch):
+    monkeypatch.chdir(work)
+    args = {"--corpus": str(work / "corpus"), "--index-dir": str(work / "index"), option: ""}
+    result = runner.invoke(cli.app, ["ask", Q, *[x for kv in args.items() for x in kv]])
+    name = "corpus" if option == "--corpus" else "index"
+    assert one_error_line(result) == f"error: the {name} folder is an empty name (pass {option} DIR)"
+
+
 # ---------------------------------------------------------------- concurrency
 
 def test_busy_lock_is_a_clear_error_after_the_timeout(work):
