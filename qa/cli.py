@@ -314,6 +314,10 @@ def eval_(
             for m in modes:
                 task = progress.add_task(f"eval {m}", total=len(qs))
                 runs.append(run_eval(assistant, qs, k=k, mode=m, progress=lambda: progress.advance(task), build_seconds=build_s))
+    unknown = runs[0]["summary"]["unknown_sources"] if runs else 0
+    if unknown:
+        err.print(f"[yellow]warning:[/yellow] {unknown} question(s) name sources that are no indexed release's file name; "
+                  "they count as misses (give bare file names, as `qa sources` lists them)", highlight=False, soft_wrap=True)
     if json_out:
         payload = runs[0] if len(runs) == 1 else {"runs": runs}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .errors import QAError
+from .errors import QAError, QuestionError
 from .types import Answer
 
 
@@ -36,7 +36,10 @@ class Question:
 
 
 def load_questions(path: Path | str) -> list[Question]:
-    """Parse a question file; a malformed line is a one-line error naming the line."""
+    """Parse a question file; a malformed line is a one-line error naming the line, found
+    before any question is asked rather than scored wrongly or failing halfway through."""
+    from .api import check_question  # not at the top: qa.api pulls in the models' code
+
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -45,18 +48,49 @@ def load_questions(path: Path | str) -> list[Question]:
     except UnicodeDecodeError:
         raise QAError(f"question file {path} is not UTF-8") from None
     out = []
+    first: dict[str, int] = {}  # id -> the line it was first seen on
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            q = Question(str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], [str(s) for s in row["sources"]])
+            q = Question(row["id"], row["question"], row["answers"], row["sources"])
         except (ValueError, KeyError, TypeError) as exc:
             raise QAError(f"{path}:{n}: not a question record ({type(exc).__name__}: {exc})") from None
+        problem = _type_problem(q)
+        if problem is None:
+            try:
+                check_question(q.question)  # "???" would stop the whole run at that question
+            except QuestionError as exc:
+                problem = str(exc)
+        if problem is None and q.id in first:
+            problem = f'duplicate id "{q.id}" (first on line {first[q.id]})'
+        if problem is not None:
+            raise QAError(f"{path}:{n}: {problem}")
+        first[q.id] = n
         out.append(q)
     if not out:
         raise QAError(f"no questions in {path}")
     return out
+
+
+def _type_problem(q: Question) -> str | None:
+    """Why a record's fields have the wrong JSON types, if they do: a string where a list is
+    due would be scored letter by letter, and a number taken as its digits."""
+    for key in ("id", "question"):
+        if not isinstance(getattr(q, key), str):
+            return f'"{key}" must be a string'
+    for key in ("answers", "sources"):
+        value = getattr(q, key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f'"{key}" must be a list of strings'
+    return None
+
+
+def unknown_sources(questions: list[Question], names: set[str]) -> int:
+    """Questions with a gold source that is no indexed release's file name (a typo, or a
+    path where the bare name is due): they can never be hit or cited, so score as misses."""
+    return sum(any(s not in names for s in q.sources) for q in questions)
 
 
 # ---------------------------------------------------------------- SQuAD metrics
@@ -228,6 +262,7 @@ def run_eval(
 
     answers, scores, results = [], [], []
     assistant.warm()
+    unknown = unknown_sources(questions, {Path(d["path"]).name for d in assistant.sources()})
     for q in questions:
         answer = assistant.ask(q.question, k=max(k, 5), mode=mode)
         score = score_one(q, answer, read)
@@ -237,7 +272,8 @@ def run_eval(
         results.append({"id": q.id, **answer_dict(answer), "gold": {"answers": q.answers, "sources": q.sources}, "metrics": score})
         if progress:
             progress()
-    return {"summary": {"mode": mode, "k": k, **summarise(questions, answers, scores, build_seconds)}, "results": results}
+    return {"summary": {"mode": mode, "k": k, **summarise(questions, answers, scores, build_seconds),
+                        "unknown_sources": unknown}, "results": results}
 
 
 def timed_build(assistant, progress=None) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -97,6 +98,58 @@ def test_load_questions_reports_the_bad_line(tmp_path):
         load_questions(path)
 
 
+GOOD = {"id": "a", "question": "Where are the courses?", "answers": ["Quito"], "sources": ["a.txt"]}
+
+
+def _question_file(tmp_path, *rows):
+    """A question file of these records (a string is written as the line itself)."""
+    path = tmp_path / "q.jsonl"
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("answers", "Zanzibar", '"answers" must be a list of strings'),  # was scored as ["Z", "a", ...]
+    ("answers", [5], '"answers" must be a list of strings'),  # was taken as "5"
+    ("sources", "001_x.txt", '"sources" must be a list of strings'),
+    ("sources", [None], '"sources" must be a list of strings'),
+    ("id", 7, '"id" must be a string'),
+    ("question", ["Where?"], '"question" must be a string'),
+])
+def test_load_questions_refuses_wrong_types(tmp_path, field, value, message):
+    path = _question_file(tmp_path, GOOD, "", {**GOOD, "id": "b", field: value})
+    with pytest.raises(QAError, match=re.escape(f"q.jsonl:3: {message}")):
+        load_questions(path)
+
+
+def test_load_questions_refuses_a_duplicate_id(tmp_path):
+    path = _question_file(tmp_path, GOOD, {**GOOD, "id": "b"}, "", {**GOOD, "question": "When did they start?"})
+    with pytest.raises(QAError, match=re.escape('q.jsonl:4: duplicate id "a" (first on line 1)')):
+        load_questions(path)
+
+
+@pytest.mark.parametrize("question, message", [
+    ("???", "the question has no words to look up"),
+    (" \t", "the question is empty"),
+])
+def test_load_questions_refuses_what_ask_would_refuse(tmp_path, question, message):
+    path = _question_file(tmp_path, GOOD, {**GOOD, "id": "b", "question": question})
+    with pytest.raises(QAError, match=re.escape(f"q.jsonl:2: {message}")):
+        load_questions(path)
+
+
+def test_cli_eval_names_the_line_of_a_refused_question(tmp_path, monkeypatch):
+    # it used to stop halfway through the run with no line number
+    monkeypatch.setattr(cli, "_assistant", lambda c, i, m, w, x: Assistant(corpus=c, index_dir=i, model="fake", encoder=FakeEncoder()))
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Courses\n\nThe courses are in Quito.\n", encoding="utf-8")
+    path = _question_file(tmp_path, GOOD, {**GOOD, "id": "b", "question": "???"})
+    result = CliRunner().invoke(cli.app, ["eval", "--questions", str(path), "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx")])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"error: {path}:2: the question has no words to look up"
+
+
 @pytest.fixture
 def tiny(tmp_path):
     corpus = tmp_path / "docs"
@@ -122,10 +175,23 @@ def test_run_eval_on_a_tiny_corpus(tiny, tmp_path):
     assert summary["questions"] == 3 and summary["answerable"] == 2 and summary["unanswerable"] == 1
     assert summary["hit@1"] == 1.0  # two documents, distinct words: the fake encoder finds them
     assert summary["verbatim"] == 1.0
+    assert summary["unknown_sources"] == 0
     assert [r["id"] for r in results] == ["a", "b", "c"]
     for r in results:
         assert {"question", "answer", "abstained", "confidence", "citations", "passages", "timings_ms", "gold", "metrics"} <= set(r)
         assert len(r["passages"]) <= 2
+
+
+def test_run_eval_counts_questions_whose_sources_are_not_indexed(tiny, tmp_path):
+    # such a question silently scored as a miss; a path is not the bare name releases are indexed by
+    corpus, _ = tiny
+    qa = Assistant(corpus=corpus, index_dir=tmp_path / "idx", model="fake", encoder=FakeEncoder())
+    qa.ensure_index()
+    qs = [Question("a", "When did the shelter in Loja open?", ["2019"], ["a.txt"]),
+          Question("b", "What is the helpline number?", ["1800"], ["nope.txt"]),
+          Question("c", "When did the shelter in Loja open?", ["2019"], ["b.txt", "docs/a.txt"]),
+          Question("d", "Who won the football world cup?", [], [])]
+    assert run_eval(qa, qs, k=2)["summary"]["unknown_sources"] == 2
 
 
 def test_cli_eval_json_and_compare(tiny, tmp_path, monkeypatch):
@@ -142,3 +208,9 @@ def test_cli_eval_json_and_compare(tiny, tmp_path, monkeypatch):
     assert all(m in compared.stdout for m in ("dense", "bm25", "hybrid", "hit@1", "token F1"))
     missing = runner.invoke(cli.app, args[:1] + ["--questions", str(tmp_path / "none.jsonl")])
     assert missing.exit_code == 1 and "cannot read question file" in missing.output
+    assert "warning" not in result.stderr
+    typo = tmp_path / "typo.jsonl"
+    typo.write_text(questions.read_text().replace('"b.txt"', '"docs/b.txt"'), encoding="utf-8")
+    warned = runner.invoke(cli.app, ["eval", "--questions", str(typo), *args[3:], "--json"])
+    assert warned.exit_code == 0 and json.loads(warned.stdout)["summary"]["unknown_sources"] == 1
+    assert "warning: 1 question(s) name sources that are no indexed release's file name" in " ".join(warned.stderr.split())
