@@ -76,6 +76,26 @@ def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+ELISION = "…"
+
+
+def elided(raw: str, cleaned: str) -> str:
+    """``cleaned`` (same length as ``raw``) with "…" where a run of ``raw``'s text was blanked
+    (markup, navigation), so a quote shows the omission instead of passing the words around
+    it off as adjacent in the file: "E-mail: … aguzman@iom.int". A run goes on across
+    whitespace; offsets and lines stay those of the file."""
+    out = list(cleaned)
+    in_run = False
+    for i, (r, c) in enumerate(zip(raw, cleaned)):
+        if r.isspace():
+            continue
+        blanked = c == " "
+        if blanked and not in_run:
+            out[i] = ELISION
+        in_run = blanked
+    return "".join(out)
+
+
 def norm_map(raw: str) -> tuple[str, list[int]]:
     """The whitespace-collapsed text and, for each of its characters (and its end), the raw offset."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", raw)]
@@ -341,12 +361,15 @@ def extract(
     mode: str = "hybrid",
     read_hits: list[Hit] | None = None,
     idf: dict[str, float] | None = None,
+    shown_text: Callable[[int], str] | None = None,
 ) -> Answer:
     """Read the best chunks, pick the phrase and its sentence, or abstain; builds the full Answer.
     ``hits`` are listed as the passages; the reader reads ``read_hits`` (default: the same);
-    ``idf`` is the question's terms' IDF in the index (``retrieve.term_idf``).
+    ``idf`` is the question's terms' IDF in the index (``retrieve.term_idf``); what is shown
+    and quoted comes from ``shown_text`` (default ``doc_text``; see ``elided``).
     An answer's release is listed first (``answer_first``)."""
-    passages = passages_shown(hits, chunks, doc_text, doc_path)
+    shown = shown_text or doc_text
+    passages = passages_shown(hits, chunks, shown, doc_path)
     cal = calibration()
     found = read(question, read_hits or hits, chunks, sentences, doc_text, reader, cal["by_mode"][mode]["choice"],
                  int(cal.get("top_chunks", TOP_CHUNKS)), idf)
@@ -355,12 +378,12 @@ def extract(
     conf, threshold = confidence(found.features, mode)
     conf = 0.0 if no_answer(question, found, doc_text(found.doc)) else round(conf, 4)
     if conf < threshold:
-        citation = cited(found.doc, found.sentence, doc_text, doc_path)
+        citation = cited(found.doc, found.sentence, shown, doc_path)
         return Answer(question, "", True, conf, [], passages, best=citation)
     listed = answer_first(hits, read_hits or hits, chunks, found)
     if listed is not hits:
-        passages = passages_shown(listed, chunks, doc_text, doc_path)
-    return answered(question, found.doc, found.phrase, found.sentence, conf, passages, doc_text, doc_path)
+        passages = passages_shown(listed, chunks, shown, doc_path)
+    return answered(question, found.doc, found.phrase, found.sentence, conf, passages, shown, doc_path)
 
 
 def no_answer(question: str, found: Read, text: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .answer import contact_answer, extract
+from .answer import contact_answer, elided, extract
 from .chunk import ChunkSettings
 from .contact import find_contact
 from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
@@ -83,6 +83,7 @@ class Assistant:
     display_root: str | None = None  # how citations spell the corpus folder (default: as given)
     _index: Index | None = field(default=None, init=False, repr=False)
     _texts: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    _shown: dict[int, str] = field(default_factory=dict, init=False, repr=False)
     _checked: Index | None = field(default=None, init=False, repr=False)  # index known to fit the encoder
     last_build: BuildReport | None = field(default=None, init=False)
 
@@ -167,9 +168,16 @@ class Assistant:
                 raise IndexError_(f"{path} cannot be read ({exc.strerror}): the index is stale, run `qa index`") from None
             if hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 raise IndexError_(f"{path} changed since the index was built: run `qa index`")
-            text, _ = clean(decode(data)[0], set(self.index.manifest.get("boilerplate", ())), join_wraps=False)
-            self._texts[doc] = text
+            raw = decode(data)[0]
+            text, _ = clean(raw, set(self.index.manifest.get("boilerplate", ())), join_wraps=False)
+            self._texts[doc], self._shown[doc] = text, elided(raw, text)
         return text
+
+    def shown_text(self, doc: int) -> str:
+        """``doc_text`` with "…" where the file's text was blanked, for quotes and passages
+        (``answer.elided``): every word shown is in the cited lines, in that order."""
+        self.doc_text(doc)
+        return self._shown[doc]
 
     def doc_path(self, doc: int) -> str:
         root = self.display_root.rstrip("/")
@@ -194,12 +202,12 @@ class Assistant:
         contact = find_contact(question, index, self.encoder, mode, max(k, 1), self.doc_text)
         t1 = time.perf_counter()
         if contact is not None:
-            answer = contact_answer(question, contact, index.chunks, index.sentences, self.doc_text, self.doc_path)
+            answer = contact_answer(question, contact, index.chunks, index.sentences, self.shown_text, self.doc_path)
         else:
             asked, found = retrieve_scoped(index, question, self.encoder, max(k, 1), mode, self.doc_text)
             t1 = time.perf_counter()
             answer = extract(asked, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path,
-                             self.reader, mode, found.read, term_idf(index, asked))
+                             self.reader, mode, found.read, term_idf(index, asked), self.shown_text)
             answer.question = question
         if not looks_english(question):  # a guess: see looks_english
             answer = replace(answer, answer="", abstained=True, confidence=0.0, citations=[], highlight=None)

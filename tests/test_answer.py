@@ -274,6 +274,15 @@ def _extract(reader, question="What was reported between 2011 and 2012?", mode="
     return A.extract(question, hits, chunks, sentences, lambda d: TEXT, lambda d: "corpus/a.txt", reader, mode)
 
 
+def test_elided_marks_each_blanked_run_once_and_keeps_offsets():
+    raw = 'E-mail:\n"mailto:a@b.org">a@b.org <br> end'
+    cleaned = "E-mail:\n" + " " * len('"mailto:a@b.org">') + "a@b.org " + " " * 4 + " end"
+    shown = A.elided(raw, cleaned)
+    assert len(shown) == len(raw) and shown.count("\n") == 1
+    assert " ".join(shown.split()) == "E-mail: … a@b.org … end"
+    assert A.elided("a  b", "a  b") == "a  b"  # the file's own spaces are not omissions
+
+
 def test_extract_answers_verbatim_with_lines_and_highlight(calibrated):
     calibrated(bias=3.0)
     ans = _extract(Scripted("187 cases"))
