@@ -12,8 +12,6 @@ import os
 import sys
 from typing import Annotated, Optional
 
-import click
-from click.core import ParameterSource
 import typer
 from rich.console import Console
 
@@ -65,7 +63,7 @@ def user_errors():
 
     try:
         yield
-    except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+    except (typer.Exit, typer.Abort):
         raise
     except QAError as exc:
         raise fail(str(exc)) from None
@@ -156,7 +154,7 @@ def main_callback(
         repl(corpus=corpus, index_dir=index_dir, model=model, k=k)
     else:  # `qa --corpus X ask ...` means what `qa ask --corpus X ...` means, not the default corpus
         given = {name: value for name, value in ctx.params.items()
-                 if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
+                 if ctx.get_parameter_source(name).name != "DEFAULT"}
         ctx.default_map = {ctx.invoked_subcommand: given}
 
 
@@ -353,4 +351,15 @@ def main() -> None:
     from .embed import set_offline
 
     set_offline()
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:  # end of input at a prompt
+        raise SystemExit(1) from None
+    except Exception as exc:
+        if not (hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)):
+            raise
+        # a bad option, value or command (click's UsageError, as Typer vendors it): one line, not a usage box
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        raise SystemExit(fail(f"{exc.format_message()}{hint}", exc.exit_code).exit_code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

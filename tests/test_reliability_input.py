@@ -392,3 +392,18 @@ def test_qa_ask_works_with_no_network_and_never_tries_to_connect(net_guard, tmp_
     assert "187" in json.loads(result.stdout)["answer"]
     assert not log.exists(), log.read_text()
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ask", "x", "--k", "0"], "error: Invalid value for '--k': Input should be greater than or equal to 1 (see `qa ask --help`)"),
+    (["ask", "x", "--k", "many"], "error: Invalid value for '--k': Input should be a valid integer"),
+    (["bogus"], "error: No such command 'bogus'. (see `qa --help`)"),
+    (["sources", "--mode", "bm25"], "error: No such option: --mode"),
+])
+def test_a_bad_option_or_command_is_one_line_with_exit_2(tmp_path, args, message):
+    """The installed `qa` script, not CliRunner: Typer alone prints a boxed usage message."""
+    done = subprocess.run([str(Path(sys.executable).parent / "qa"), *args], cwd=tmp_path,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), done.stderr
