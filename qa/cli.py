@@ -106,7 +106,8 @@ class _Progress:
     def __init__(self, label: str) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
+        self.progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True,
+                                 disable=not err.is_terminal)  # off a terminal it would leave a blank line
         self.task = None
 
     def __call__(self, advance: int, total: int) -> None:
@@ -198,12 +199,12 @@ def ask(
     refused = 0
     with user_errors():
         assistant = None
-        for asked in questions:
+        for n, asked in enumerate(questions, 1):
             try:
                 cleaned = check_question(asked)
             except QuestionError as exc:
                 refused += 1
-                say_error(f"{exc}: {asked[:80]}")
+                say_error(f"question {n}: {exc}")
                 if json_out:
                     sys.stdout.write(json.dumps({"question": asked, "error": str(exc)}, ensure_ascii=False) + "\n")
                 continue
@@ -308,7 +309,8 @@ def eval_(
             bar.close()
         runs = []
         modes = ["dense", "bm25", "hybrid"] if compare else [mode]
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True) as progress:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True,
+                      disable=not err.is_terminal) as progress:
             for m in modes:
                 task = progress.add_task(f"eval {m}", total=len(qs))
                 runs.append(run_eval(assistant, qs, k=k, mode=m, progress=lambda: progress.advance(task), build_seconds=build_s))
