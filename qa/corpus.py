@@ -33,7 +33,10 @@ _MARKUP = re.compile(
     r"|&nbsp;"
 )
 _ALNUM = re.compile(r"\w")
-_SENTENCE_END = re.compile(r"[.!?:;\"'”’)]\s*$")
+# A lone CR is an old-Mac line break: a line of its own, as for str.splitlines and editors.
+_LONE_CR = re.compile(r"\r(?!\n)")
+# The #s opening a Markdown heading ("# Title"; not a "#hashtag").
+_HEADING_MARKS = re.compile(r"^#{1,6}\s+")
 
 
 @dataclass
@@ -45,17 +48,29 @@ class ReadReport:
     ignored: int = 0  # files that are not text releases (other suffixes, hidden)
 
 
-def list_release_files(root: Path) -> tuple[list[Path], int]:
+def list_release_files(root: Path, unreadable: list[tuple[str, str]] | None = None) -> tuple[list[Path], int]:
     """Release files under ``root``, sorted; returns them and how many others were ignored.
 
     The policy: files named ``*.txt`` or ``*.md`` (any case) are releases; nested folders
     are walked; hidden files and folders (a leading dot) are not; symlinked files are read
     (they are the user's choice) while symlinked folders are not followed, which rules out
     cycles and trees outside the corpus. Other files are ignored without a warning.
+
+    A subfolder that cannot be listed is appended to ``unreadable`` as ("DIR/", reason), to
+    be reported like a skipped file rather than vanish; ``root`` itself is a ``CorpusError``.
     """
+
+    def failed(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        if where == root:
+            check_corpus_folder(root)  # a missing folder or a file says so first
+            raise CorpusError(f"cannot read corpus folder {root}: {exc.strerror or exc}")
+        if unreadable is not None:
+            unreadable.append((where.relative_to(root).as_posix() + "/", exc.strerror or str(exc)))
+
     files: list[Path] = []
     ignored = 0
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
@@ -64,6 +79,25 @@ def list_release_files(root: Path) -> tuple[list[Path], int]:
                 continue
             files.append(path)
     return files, ignored
+
+
+def corpus_fingerprint(root: Path) -> list[tuple[str, int, int]]:
+    """(relative path, size, mtime_ns) of every entry ``read_corpus`` indexes or skips, so that
+    an index is stale exactly when this set or a file changes. What cannot be stat'ed (a
+    dangling or looping symlink) or listed (a folder, "DIR/") is listed with -1, -1 rather
+    than dropped: dropping it made every run see a release "removed" and rebuild.
+    """
+    unreadable: list[tuple[str, str]] = []
+    files, _ = list_release_files(root, unreadable)
+    out = [(rel, -1, -1) for rel, _ in unreadable]
+    for path in files:
+        try:
+            st = path.stat()
+            size, mtime = st.st_size, st.st_mtime_ns
+        except OSError:
+            size = mtime = -1
+        out.append((path.relative_to(root).as_posix(), size, mtime))
+    return out
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -183,7 +217,10 @@ def clean(text: str, boilerplate: set[str] = frozenset(), min_run: int = 3, join
     such as an office name is harmless and kept); markup remnants are blanked; soft
     wraps inside paragraphs become spaces while hard breaks (blank lines, short lines,
     the title) stay as newlines so the sentence splitter treats them as boundaries.
+    A lone CR (old-Mac files) becomes a newline, so lines, titles and the line numbers
+    counted in the clean text are those of the file. A Markdown title loses its #s.
     """
+    text = _LONE_CR.sub("\n", text)
     chars = list(text)
     spans = _line_spans(text)
 
@@ -217,12 +254,13 @@ def clean(text: str, boilerplate: set[str] = frozenset(), min_run: int = 3, join
         if rest[gap:gap + 1] == ">":
             blank(m.end(), m.end() + gap + 1)
     for i, c in enumerate(chars):
-        if c == "\r" or (c != "\n" and ord(c) < 32):
+        if c != "\n" and ord(c) < 32:  # CRs of CRLF, tabs, form feeds...
             chars[i] = " "
 
     cleaned = "".join(chars)
     title_line = _title_line(cleaned, spans)
     title = cleaned[spans[title_line][0]:spans[title_line][1]].strip() if title_line is not None else ""
+    title = _HEADING_MARKS.sub("", title)
 
     if not join_wraps:  # the display form: blanked like the index, lines as on disk
         return cleaned, title
@@ -276,12 +314,14 @@ def read_corpus(
     Which files count is ``list_release_files``'s policy. Files that cannot be used are
     skipped and reported with the reason, never fatal: empty, not a regular file (a FIFO
     or a device would block or never end), larger than ``max_file_mb`` (checked before
-    reading), unreadable, binary, or without a single letter or digit. A missing folder,
-    or one with nothing usable, is a ``CorpusError``.
+    reading), unreadable, binary, or without a single letter or digit; so are subfolders
+    that cannot be listed. A missing or unreadable folder, or one with nothing usable, is
+    a ``CorpusError``.
     """
     root = check_corpus_folder(root)
-    files, ignored = list_release_files(root)
-    report = ReadReport(ignored=ignored)
+    unreadable: list[tuple[str, str]] = []
+    files, ignored = list_release_files(root, unreadable)
+    report = ReadReport(skipped=unreadable, ignored=ignored)
     raw: list[tuple[str, str, str, str]] = []  # rel, text, sha, encoding
     for path in files:
         rel = path.relative_to(root).as_posix()
@@ -307,7 +347,7 @@ def read_corpus(
             continue
         raw.append((rel, text, hashlib.sha256(data).hexdigest(), encoding))
     if not raw:
-        if not files:
+        if not report.skipped:
             raise CorpusError(f"no .txt or .md releases in corpus folder {root}")
         why = "; ".join(f"{rel}: {reason}" for rel, reason in report.skipped[:3])
         more = f"; and {len(report.skipped) - 3} more" if len(report.skipped) > 3 else ""

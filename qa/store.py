@@ -42,7 +42,7 @@ import numpy as np
 
 from . import __version__
 from .chunk import ChunkSettings, chunk_corpus
-from .corpus import DEFAULT_MAX_FILE_MB, ReadReport, list_release_files, read_corpus
+from .corpus import DEFAULT_MAX_FILE_MB, ReadReport, corpus_fingerprint, read_corpus
 from .embed import Encoder
 from .errors import IndexBusyError, IndexError_, first_line
 from .types import Document
@@ -168,19 +168,6 @@ def build_bm25(texts: list[str]):
 
 
 # ---------------------------------------------------------------- corpus state
-
-def corpus_fingerprint(corpus: Path) -> list[tuple[str, int, int]]:
-    """(relative path, size, mtime_ns) of every release file: cheap to compare."""
-    files, _ = list_release_files(corpus)
-    out = []
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        out.append((path.relative_to(corpus).as_posix(), st.st_size, st.st_mtime_ns))
-    return out
-
 
 def stale_reason(manifest: dict, corpus: Path, settings: BuildSettings) -> str | None:
     """Why this index does not answer for ``corpus`` with ``settings``, or None if it does."""

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import random
+import re
+from pathlib import Path
 
 import pytest
 
+from qa import corpus
+from qa.answer import line_of
 from qa.chunk import split_sentences
 from qa.corpus import boilerplate_lines, clean, read_corpus
+from qa.errors import CorpusError
 
 from .conftest import CORPUS
 
@@ -86,3 +93,68 @@ def test_sentences_never_include_navigation(docs):
     doc = docs["001_2aeeecbde5182a02.txt"]
     first_start = split_sentences(doc.clean)[0][0]
     assert doc.text[first_start:].startswith("Cooperation Agreements with Local Authorities")
+
+
+# ---------------------------------------------------------------- odd folders, line endings, Markdown
+
+RELEASE = b"IOM Opens Shelter in Loja\n\nThe shelter in Loja opened in March 2013 for forty women.\n"
+
+
+def deny(monkeypatch, folder: Path) -> None:
+    """Listing ``folder`` fails as chmod 000 would (tests run as root, which ignores modes)."""
+    scandir = os.scandir
+
+    def guarded(path="."):
+        if Path(path) == folder:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", guarded)
+
+
+def test_fingerprint_lists_exactly_what_the_build_indexes_or_skips(tmp_path, monkeypatch):
+    # an entry in the manifest's skipped list but not in the fingerprint made every run rebuild
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "good.txt").write_bytes(RELEASE)
+    (tmp_path / "sub" / "hidden-by-mode.txt").write_bytes(RELEASE)
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    deny(monkeypatch, tmp_path / "sub")
+    docs, report = read_corpus(tmp_path)
+    fingerprint = {rel: (size, mtime) for rel, size, mtime in corpus.corpus_fingerprint(tmp_path)}
+    assert set(fingerprint) == {d.path for d in docs} | {rel for rel, _ in report.skipped}
+    assert fingerprint["broken.txt"] == fingerprint["loop.txt"] == fingerprint["sub/"] == (-1, -1)
+
+
+def test_unreadable_subfolder_is_skipped_by_name(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "good.txt").write_bytes(RELEASE)
+    (tmp_path / "sub" / "inner.txt").write_bytes(RELEASE)
+    deny(monkeypatch, tmp_path / "sub")
+    docs, report = read_corpus(tmp_path)
+    assert [d.path for d in docs] == ["good.txt"]
+    assert report.skipped == [("sub/", "Permission denied")]  # the CLI: "warning: skipped sub/: Permission denied"
+
+
+def test_unreadable_corpus_folder_says_so(tmp_path, monkeypatch):
+    (tmp_path / "good.txt").write_bytes(RELEASE)
+    deny(monkeypatch, tmp_path)
+    with pytest.raises(CorpusError, match=f"^{re.escape(f'cannot read corpus folder {tmp_path}: Permission denied')}$"):
+        read_corpus(tmp_path)
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_lines_and_title_are_the_files_whatever_the_line_ends(eol):
+    # an old-Mac file (CR only) was one line: cited as line 1-1, its title glued to the text
+    text = eol.join(["Shelter Opens in Loja", "", "The shelter in Loja opened in March 2013.", "It hosts forty women.", ""])
+    cleaned, title = clean(text)
+    assert_offsets_kept(text, cleaned)
+    assert title == "Shelter Opens in Loja"
+    assert [" ".join(text[s:e].split()) for s, e in split_sentences(cleaned)][0] == title
+    shown, _ = clean(text, join_wraps=False)
+    assert [line_of(shown, shown.index(w)) for w in ("Shelter", "The shelter", "forty")] == [1, 3, 4]
+
+
+def test_markdown_heading_marks_are_not_part_of_the_title():
+    assert clean("# Markdown release\n\nMarkdown releases are indexed too.\n")[1] == "Markdown release"
+    assert clean("#Ecuador2014 Campaign Launched in Quito\n\nA hashtag is part of the title.\n")[1].startswith("#Ecuador2014")

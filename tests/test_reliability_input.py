@@ -160,6 +160,9 @@ def test_odd_corpus_indexes_the_rest_and_warns_by_name(odd, tmp_path, runner):
     assert warnings == sorted(f"warning: skipped {f}: {r}" for f, r in SKIPPED.items())
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
     assert {d["path"] for d in manifest["docs"]} == INDEXED
+    # the skipped entries (broken and looping links among them) count as unchanged: no rebuild on every run
+    again = runner.invoke(cli.app, ["index", "--if-stale", "--corpus", str(odd), "--index-dir", str(tmp_path / "index")])
+    assert again.exit_code == 0 and "up to date" in again.stdout, again.output
 
 
 def test_odd_corpus_texts_are_decoded_exactly(odd):
