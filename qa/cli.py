@@ -136,7 +136,7 @@ def _ensure(assistant):
 
 def _summary(report) -> str:
     return (
-        f"indexed {report.docs} releases, {report.chunks} chunks "
+        f"indexed {report.docs} release{'s' * (report.docs != 1)}, {report.chunks} chunk{'s' * (report.chunks != 1)} "
         f"({report.encoded} embedded, {report.chunks - report.encoded} reused) "
         f"in {report.seconds:.1f}s [{report.faiss}]"
     )
@@ -181,11 +181,7 @@ def ask(
     max_file_mb: MaxMB = DEFAULTS["max_file_mb"],
     json_out: Json = False,
 ) -> None:
-    """Answer a question (or each line piped in) and exit.
-
-    Questions from stdin load the model once; with --json each gets one line of JSON, and a
-    question refused (empty, no words) gets {"question", "error"} and exit status 1 at the end.
-    """
+    """Answer a question, or each line piped in (one JSON line each with --json), and exit."""
     from .api import NOT_ENGLISH, check_question, looks_english
     from .errors import QuestionError
     from .render import show_answer, to_json
@@ -264,13 +260,15 @@ def sources(
     corpus: Corpus = DEFAULTS["corpus"],
     index_dir: IndexDir = DEFAULTS["index_dir"],
     model: Model = DEFAULTS["model"],
+    chunk_words: ChunkWords = DEFAULTS["chunk_words"],
+    max_file_mb: MaxMB = DEFAULTS["max_file_mb"],
     json_out: Json = False,
 ) -> None:
     """List the indexed releases."""
     from .render import show_sources
 
     with user_errors():
-        assistant = _assistant(corpus, index_dir, model, DEFAULTS["chunk_words"], DEFAULTS["max_file_mb"])
+        assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
         docs = _ensure(assistant).docs
     if json_out:
         sys.stdout.write(json.dumps([{"file": d["path"], "title": d["title"], "chunks": d["chunks"]} for d in docs]) + "\n")
@@ -290,6 +288,7 @@ def eval_(
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
     failures: Annotated[int, typer.Option("--failures", min=0, help="How many failed questions to list.")] = 20,
     chunk_words: ChunkWords = DEFAULTS["chunk_words"],
+    max_file_mb: MaxMB = DEFAULTS["max_file_mb"],
     json_out: Json = False,
 ) -> None:
     """Answer a question file and report retrieval, answer and abstention metrics."""
@@ -301,7 +300,7 @@ def eval_(
     _check_mode(mode)
     with user_errors():
         qs = load_questions(questions)[:limit]
-        assistant = _assistant(corpus, index_dir, model, chunk_words, DEFAULTS["max_file_mb"])
+        assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
         bar = _Progress("rebuilding index")
         try:
             build_s = timed_build(assistant, progress=bar)
@@ -333,6 +332,7 @@ def repl(
     k: K = DEFAULTS["k"],
     mode: ModeOpt = DEFAULTS["mode"],
     chunk_words: ChunkWords = DEFAULTS["chunk_words"],
+    max_file_mb: MaxMB = DEFAULTS["max_file_mb"],
     json_out: Json = False,
 ) -> None:
     """Open the interactive prompt (also what `qa` alone does)."""
@@ -340,7 +340,7 @@ def repl(
 
     _check_mode(mode)
     with user_errors():
-        assistant = _assistant(corpus, index_dir, model, chunk_words, DEFAULTS["max_file_mb"])
+        assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
         _ensure(assistant)
         with err.status("loading model…"):
             assistant.warm()

@@ -239,6 +239,17 @@ def test_cli_ask_json_contract(cli_fake, corpus_copy, tmp_path):
     assert set(data["passages"][0]) == {"file", "start_line", "end_line", "score", "text"}
 
 
+def test_every_command_takes_the_build_settings_so_none_rebuilds_behind_the_user(cli_fake, corpus_copy, tmp_path):
+    where = ["--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")]
+    settings = ["--chunk-words", "60", "--max-file-mb", "5"]
+    assert cli_fake.invoke(cli.app, ["index", *where, *settings]).exit_code == 0
+    for command in (["sources"], ["eval", "--questions", str(Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"), "--limit", "1"], ["repl"]):
+        same = cli_fake.invoke(cli.app, [*command, *where, *settings], input=":quit\n")
+        assert same.exit_code == 0 and "rebuilding" not in same.stderr, (command, same.output)
+    other = cli_fake.invoke(cli.app, ["sources", *where])
+    assert "rebuilding the index: it was built with other chunking settings" in other.stderr
+
+
 def test_cli_ask_reads_one_question_per_line_from_stdin(cli_fake, corpus_copy, tmp_path):
     where = ["--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")]
     piped = f"{QUESTIONS[0]}\n\n???\n  {QUESTIONS[1]}  \n"
