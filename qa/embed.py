@@ -112,15 +112,18 @@ def plain_max_length(target: str) -> int | None:
     """
     root = Path(target)
     modules = _read_json(root / "modules.json")
-    if not isinstance(modules, list) or [(m.get("type"), m.get("path")) for m in modules] != PLAIN_MODULES:
+    if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules) \
+            or [(m.get("type"), m.get("path")) for m in modules] != PLAIN_MODULES:
         return None
     bert = _read_json(root / "sentence_bert_config.json")
     pooling = _read_json(root / "1_Pooling" / "config.json")
     st = _read_json(root / "config_sentence_transformers.json") or {}
     if not isinstance(bert, dict) or set(bert) - {"max_seq_length", "do_lower_case"} or bert.get("do_lower_case"):
         return None
-    modes = {k: v for k, v in (pooling or {}).items() if k.startswith("pooling_mode_")}
-    if not isinstance(pooling, dict) or set(pooling) - {"word_embedding_dimension", "include_prompt", *modes} \
+    if not isinstance(pooling, dict):
+        return None
+    modes = {k: v for k, v in pooling.items() if k.startswith("pooling_mode_")}
+    if set(pooling) - {"word_embedding_dimension", "include_prompt", *modes} \
             or [k for k, v in modes.items() if v] != ["pooling_mode_mean_tokens"]:
         return None
     if not isinstance(st, dict) or st.get("prompts") or st.get("default_prompt_name"):

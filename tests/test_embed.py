@@ -40,6 +40,7 @@ def test_the_bundled_model_is_plain_mean_pooling(settings):
         ("1_Pooling/config.json", {"pooling_mode_mean_tokens": False, "pooling_mode_cls_token": True}),
         ("1_Pooling/config.json", {"pooling_mode_max_tokens": True}),
         ("1_Pooling/config.json", {"pooling_mode": "lasttoken"}),
+        ("sentence_bert_config.json", {"max_seq_length": 0}),
         ("sentence_bert_config.json", {"do_lower_case": True}),
         ("sentence_bert_config.json", {"model_args": {"trust_remote_code": True}}),
         ("config_sentence_transformers.json", {"prompts": {"query": "query: "}, "default_prompt_name": "query"}),
@@ -58,6 +59,8 @@ def test_other_modules_or_a_hub_name_take_sentence_transformers(settings):
                                                                   "type": "sentence_transformers.models.Dense"}]))
     assert plain_max_length(str(settings)) is None
     assert plain_max_length("sentence-transformers/all-MiniLM-L6-v2") is None
+    (settings / "modules.json").write_text("[1, 2, 3]")  # odd but not our business: the full library decides
+    assert plain_max_length(str(settings)) is None
 
 
 TEXTS = [
