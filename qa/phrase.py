@@ -19,7 +19,7 @@ import numpy as np
 
 from .chunk import BLOCK_LINE_WORDS
 
-EDGE = " \t\n,;:"  # trimmed from the ends of a phrase: never part of an answer
+EDGE = " \t\n,;:*"  # trimmed from the ends of a phrase: never part of an answer (* of Markdown emphasis)
 
 _WORD = re.compile(r"\w+")
 STOP = frozenset(

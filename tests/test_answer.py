@@ -326,6 +326,9 @@ def test_punctuation_at_the_edges_is_trimmed(calibrated):
     assert ans.answer == "ministry, 187"
     ans = _extract(Scripted("the ministry,"))
     assert ans.answer == "the ministry"
+    text = "The campaign *Ecuador Safe Travel* began."  # Markdown emphasis is no part of a name
+    s = text.index("*")
+    assert text[slice(*P.trimmed(text, s, text.index(" began")))] == "Ecuador Safe Travel"
 
 
 @pytest.mark.parametrize("question, span, expected", [
