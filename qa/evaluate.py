@@ -38,7 +38,7 @@ class Question:
 def load_questions(path: Path | str) -> list[Question]:
     """Parse a question file; a malformed line is a one-line error naming the line, found
     before any question is asked rather than scored wrongly or failing halfway through."""
-    from .api import check_question  # not at the top: qa.api pulls in the models' code
+    from .api import check_question  # not at the top: the metrics here stay importable without the pipeline
 
     path = Path(path)
     try:

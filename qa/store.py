@@ -224,7 +224,7 @@ def check_build_target(root: Path, corpus: Path) -> None:
         if isinstance(data, dict) and ("format" in data or "qa_version" in data):
             return
         raise IndexError_(f"{manifest} is not a qa index's manifest: pass a new or empty folder as --index-dir")
-    foreign = [n for n in names if not _written_by_qa(n)]
+    foreign = [n for n in names if n != LOCK and not _MANIFEST_TMP.fullmatch(n)]  # no build, no manifest here
     if foreign:
         raise IndexError_(f"{root} holds other files ({foreign[0]}, …) and no qa index: "
                           "pass a new or empty folder as --index-dir")
@@ -641,10 +641,6 @@ def _generation_of(name: str) -> str | None:
     (so a user's ``index.html`` next to the index is never taken for one and removed)."""
     m = _GENERATION.fullmatch(name)
     return m.group(1) if m else None
-
-
-def _written_by_qa(name: str) -> bool:
-    return name in (MANIFEST, LOCK) or _generation_of(name) is not None or bool(_MANIFEST_TMP.fullmatch(name))
 
 
 def _remove_generation(root: Path, gen: str) -> None:
