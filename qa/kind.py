@@ -48,6 +48,16 @@ _PHONE_ASKED = re.compile(r"\b(?:(?:tele)?phone|fax|mobile|cell)\s+numbers?\b", 
 _EMAIL_ASKED = re.compile(r"\be-?mail\s+(?:address(?:es)?|of|for)\b|['’]s\s+e-?mail\b", re.I)
 
 
+_SAYS = (r"(?:says|said|explains|explained|adds|added|notes|noted|stresses|stressed|states|stated|comments|commented"
+         r"|remarks|remarked|warns|warned|points\s+out|pointed\s+out)")
+_SPEAKER_BEFORE = re.compile(rf"[\"”’',.]\s*{_SAYS}\s+$", re.I)  # '..." explains NAME'
+_SPEAKER_AFTER = re.compile(rf"^\s+{_SAYS}\b", re.I)  # '...," NAME said'
+_QUOTE_BEFORE = re.compile(r"[\"”’',]\s*$")
+_PERSON_ASKED = re.compile(
+    r"\b(?:who|whom|whose)\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:officials?|officers?|directors?|chiefs?|heads?"
+    r"|spokes\w+|representatives?|persons?|people|man|woman|men|women|ministers?|experts?|coordinators?|leaders?"
+    r"|managers?|presidents?|secretar\w+|staff|members?|speakers?|authors?|names?|organi[sz]ations?|agenc(?:y|ies)"
+    r"|institutions?|ministr(?:y|ies)|offices?|bod(?:y|ies)|groups?|entit(?:y|ies)|governments?|partners?)\b|\bname\b", re.I)
 _PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|at|near|across|throughout|inside|outside)\s+(?:the\s+)?$", re.I)
 
 
@@ -55,7 +65,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     """Whether ``phrase`` cannot be what the question asks for: a how-many (or what percentage,
     proportion or share) answered with no amount or with a bare year (unless ``after`` it
     comes what it counts: "2000 kilometres"), a budget or cost with no sum, a who answered
-    with a figure or with a place (the phrase right after "in", "at", ... ``before`` it), a when ("On what date ...?", "... signed in what year?") answered with no
+    with a figure or with a place (the phrase right after "in", "at", ... ``before`` it), the
+    quoted speaker's name for a question about no person, a when ("On what date ...?", "... signed in what year?") answered with no
     time, a singular which-noun with a list of three or more names, a plural which-noun ("In
     which cities ...?") with one name, a phone number with no digit, an e-mail address with
     no "@".
@@ -72,7 +83,12 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     holds one; out of fold 1 unanswerable caught, nothing lost. A when asked mid-question
     (9 development questions, the 3 answerable ones answered with a year): out of fold 1
     unanswerable caught, nothing lost. A who answered by a place, on the held-out half's
-    reads: 1 unanswerable caught, 3 wrong answers withheld, no right answer lost."""
+    reads: 1 unanswerable caught, 3 wrong answers withheld, no right answer lost. The name
+    of a quotation's speaker ('..." explains NAME', '...," NAME said') for a question that
+    asks for no person or body: releases quote officials, and a reader trained on
+    encyclopaedia text takes the name ("What role does Ecuador play ...?" -> "Rogelio
+    Bernal" at .92); no development decision changed, on our set that wrong answer is
+    withheld."""
     if _MONEY_QUESTION.search(question) and not _MONEY.search(phrase):
         return True
     if (_PHONE_ASKED.search(question) and not re.search(r"\d", phrase)) or (_EMAIL_ASKED.search(question) and "@" not in phrase):
@@ -88,6 +104,9 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
         return True  # "In which city ...?" asks for one, not "Colombia, Ecuador and Peru"
     if _PLURAL_ASKED.search(question) and _ONE_NAME.match(phrase.strip()):  # a NAME holds no comma, "and" or "or"
         return True  # "In which cities ...?" asks for several, not "Ecuador"
+    speaker = _SPEAKER_BEFORE.search(before) or (_QUOTE_BEFORE.search(before) and _SPEAKER_AFTER.match(after))
+    if speaker and _ONE_NAME.match(phrase.strip()) and not _PERSON_ASKED.search(question):
+        return True  # "What role does Ecuador play ...?" is not "Rogelio Bernal" of '..." explains Rogelio Bernal'
     when = WHEN_QUESTION.search(question)
     only_when = when and not _LATER_WH.search(question[:when.start()]) and not _LATER_WH.search(question, when.end())
     return bool(only_when and not _TIME_WORDS.search(phrase))

@@ -960,6 +960,20 @@ def test_a_who_answered_by_a_place_is_of_the_wrong_kind(question, before, wrong)
     assert K.wrong_kind(question, "Quito", "", before) is wrong
 
 
+@pytest.mark.parametrize("question, before, after, wrong", [
+    ("What role does Ecuador play in trafficking?", 'to the traffickers," explains ', ", IOM Chief", True),
+    ("What role does Ecuador play in trafficking?", 'the whole process," ', " said.", True),
+    ("What does Ecuador do about trafficking?", "It was done, said ", "", True),
+    ("Which IOM official commented on the rise?", 'to the traffickers," explains ', "", False),  # asks for a person
+    ("Who explained the rise?", 'to the traffickers," explains ', "", False),
+    ("Which agency stressed the need?", 'a duty," stressed ', "", False),  # an organisation may be quoted
+    ("What role does Ecuador play in trafficking?", "The plan was drafted by ", "", False),  # no quotation
+    ("What role does Ecuador play in trafficking?", "In ", " they said.", False),  # not after a quotation
+])
+def test_the_speaker_of_a_quotation_answers_only_a_question_about_a_person(question, before, after, wrong):
+    assert K.wrong_kind(question, "Rogelio Bernal", after, before) is wrong
+
+
 def test_the_words_before_the_phrase_reach_the_gate(calibrated):
     calibrated(bias=3.0)  # the model alone would answer with .95
     assert _extract(Scripted("Quito"), "Who reported the cases?").abstained  # "... 2012 in Quito"
