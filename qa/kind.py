@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .phrase import NAME, QUANTITY, QUANTITY_QUESTION, STOP, WHEN_QUESTION, plural_question
+from .phrase import NAME, QUANTITY, QUANTITY_QUESTION, SAYS, STOP, WHEN_QUESTION, plural_question
 
 _YEAR = re.compile(r"^(?:in\s+)?(?:1\d|20)\d\d$")
 _COUNTED_NEXT = re.compile(rf"\s+(?!(?:{'|'.join(sorted(STOP))})\b)[a-z]", re.I)  # a figure followed by a noun
@@ -48,11 +48,9 @@ _PHONE_ASKED = re.compile(r"\b(?:(?:tele)?phone|fax|mobile|cell)\s+numbers?\b", 
 _EMAIL_ASKED = re.compile(r"\be-?mail\s+(?:address(?:es)?|of|for)\b|['’]s\s+e-?mail\b", re.I)
 
 
-_SAYS = (r"(?:says|said|explains|explained|adds|added|notes|noted|stresses|stressed|states|stated|comments|commented"
-         r"|remarks|remarked|warns|warned|points\s+out|pointed\s+out)")
-_SPEAKER_BEFORE = re.compile(rf"[\"”’',.]\s*{_SAYS}\s+$", re.I)  # '..." explains NAME'
-_SPEAKER_AFTER = re.compile(rf"^\s+{_SAYS}\b", re.I)  # '...," NAME said'
-_QUOTE_BEFORE = re.compile(r"[\"”’',]\s*$")
+_SPEAKER_BEFORE = re.compile(rf"[\"”’,]\s*{SAYS}\s+$")  # '..." explains NAME', '..., said NAME'
+_SPEAKER_AFTER = re.compile(rf"^\s+{SAYS}\b")  # '...," NAME said'
+_QUOTE_BEFORE = re.compile(r"[\"”’]\s*$")
 _PERSON_ASKED = re.compile(
     r"\b(?:who|whom|whose)\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:officials?|officers?|directors?|chiefs?|heads?"
     r"|spokes\w+|representatives?|persons?|people|man|woman|men|women|ministers?|experts?|coordinators?|leaders?"

@@ -643,6 +643,10 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     ('The "quiescent" stance.', 'quiescent"', "quiescent"),
     ('The stance was "quiescent".', '"quiescent"', '"quiescent"'),  # a pair stays
     ("It is DTIME(n2) in all.", "DTIME(n2)", "DTIME(n2)"),
+    ('"Few are ever reported," explains Rogelio Bernal.', 'reported," explains Rogelio Bernal', "reported"),
+    ('"Few are ever reported," Bernal said.', 'reported," Bernal said', 'reported," Bernal said'),  # edge rule only
+    ('Say "There will be a division" and members vote.', 'There will be a division" and members vote',
+     'There will be a division" and members vote'),  # a term in quotation marks: the answer may follow it
 ])
 def test_a_phrase_never_shows_half_a_bracket_or_quote_pair(text, span, expected):
     s = text.index(span)
@@ -1068,6 +1072,27 @@ def test_a_who_said_question_is_answered_by_the_quotation_s_speaker(question, mo
         assert (got_phrase, got_sentence) == (phrase, sent)
 
 
+@pytest.mark.parametrize("question, text, expected", [
+    ("What did Rogelio Bernal say?", QUOTED, "A marked increase in cases prompted IOM to act. But few cases are reported"),
+    ("What did the IOM Chief of Mission say about cases?", QUOTED,
+     "A marked increase in cases prompted IOM to act. But few cases are reported"),  # the speaker's title
+    ('What has Guidi said?', 'They met. "We must act now," Guidi said on Monday. It ended.', "We must act now"),
+    ("What did Ana Guzmán say?", QUOTED, None),  # someone else is quoted
+    ("What prompted IOM to act?", QUOTED, None),  # not asking what was said
+    ("What did Rogelio Bernal say?", "Rogelio Bernal spoke on Monday. The courses start in May.", None),  # no quotation
+])
+def test_what_someone_said_is_answered_by_their_quotation(question, text, expected):
+    sentences = _sentences(text)
+    _, lo, hi = sentences[1]
+    got = P.quoted(question, text, (int(lo), int(hi)), sentences)
+    if expected is None:
+        assert got is None
+    else:
+        (a, b), (c, d) = got
+        assert text[a:b] == expected
+        assert c <= a and b <= d and text[c:d].count('"') == 2  # the cited sentences hold the whole quotation
+
+
 @pytest.mark.parametrize("phrase, expected", [
     ("1941 and remained its leader until 1972", "1941"),
     ("Ariq Böke, was challenging his claim", "Ariq Böke"),
@@ -1105,6 +1130,8 @@ RULES_TEXT = (
     ("How do traffickers recruit children?", "Forced labour recruitment",
      "by deceiving parents with offers of education"),  # manner
     ("Which IOM official commented on the increase in cases?", "IOM to act", "Rogelio Bernal"),  # speaker
+    ("What did Rogelio Bernal say?", "IOM Chief of Mission",
+     "A marked increase in cases prompted IOM to act. But few cases are reported"),  # quoted
     ("When was King George's War fought?", "the 1740", "the 1740s"),  # whole_words
     ("What does forced labour recruitment begin by?", "Forced labour recruitment",
      "deceiving parents with offers of education"),  # past_the_echo
