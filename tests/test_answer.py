@@ -630,6 +630,9 @@ def test_kept_reads_are_reused_only_for_the_same_readers(tmp_path):
     ("It ended with the Edict of Nantes in 1598.", "Nantes", "Edict of Nantes"),
     ("They came from Colombia of all places.", "Colombia", "Colombia"),  # "of" after the name: no growth back
     ("Ratzel of Germany wrote it.", "Germany", "Germany"),  # "Ratzel" is the sentence's first word
+    ("It is financed by the United States Agency for International Development.", "United States Agency",
+     "United States Agency for International Development"),  # "for" joins a name's words
+    ("They went to Paris for lunch.", "Paris", "Paris"),  # but not a lowercase word
     ("Contact\nAna Guzmán\nIOM Ecuador", "IOM", "IOM Ecuador"),  # a block's lines are fields, not one name
 ])
 def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
@@ -1091,6 +1094,23 @@ def test_what_someone_said_is_answered_by_their_quotation(question, text, expect
         (a, b), (c, d) = got
         assert text[a:b] == expected
         assert c <= a and b <= d and text[c:d].count('"') == 2  # the cited sentences hold the whole quotation
+
+
+AGENT = ("Since 2006, with funding from the United States Agency for International Development (USAID), IOM has "
+         "worked with national and local authorities and moved its office from Quito.")
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("Who funds IOM's work?", "national and local authorities", "United States Agency for International Development"),
+    ("Which agency has funded the work?", "national and local authorities",
+     "United States Agency for International Development"),
+    ("Who funds IOM's work?", "IOM", "IOM"),  # a name the reader took stands
+    ("What funds IOM's work?", "national and local authorities", "national and local authorities"),  # no who
+    ("Who moved the office?", "its office", "its office"),  # "from Quito" after a verb is a place, not an agent
+    ("Who works with national authorities?", "national and local authorities", "national and local authorities"),
+])
+def test_a_who_question_takes_the_agent_after_its_verb_and_by_or_from(question, span, expected):
+    assert shaped(P.agent, AGENT, span, question) == expected
 
 
 @pytest.mark.parametrize("phrase, expected", [
