@@ -56,7 +56,10 @@ _PERSON_ASKED = re.compile(
     r"|spokes\w+|representatives?|persons?|people|man|woman|men|women|ministers?|experts?|coordinators?|leaders?"
     r"|managers?|presidents?|secretar\w+|staff|members?|speakers?|authors?|names?|organi[sz]ations?|agenc(?:y|ies)"
     r"|institutions?|ministr(?:y|ies)|offices?|bod(?:y|ies)|groups?|entit(?:y|ies)|governments?|partners?)\b|\bname\b", re.I)
-_PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|at|near|across|throughout|inside|outside)\s+(?:the\s+)?$", re.I)
+_PLACE_BEFORE = re.compile(
+    rf"(?:(?<![\w-])(?i:in|at|near|across|throughout|inside|outside)\s+(?i:the\s+)?"  # "in Quito"
+    rf"|\b(?i:cities|towns|villages|provinces|cantons|countries|regions|municipalities)\s+of\s+"
+    rf"(?:{NAME},\s+)*)$")  # "the cities of Quito, Guayaquil and Portoviejo"
 
 
 def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") -> bool:
@@ -81,7 +84,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     holds one; out of fold 1 unanswerable caught, nothing lost. A when asked mid-question
     (9 development questions, the 3 answerable ones answered with a year): out of fold 1
     unanswerable caught, nothing lost. A who answered by a place, on the held-out half's
-    reads: 1 unanswerable caught, 3 wrong answers withheld, no right answer lost. The name
+    reads: 1 unanswerable caught, 3 wrong answers withheld, no right answer lost; a name of a
+    list after "the cities of", "provinces of", ... is a place too (no development decision
+    changed; the singular "city of" may name a person: "the beloved city of Isaac Bashevis
+    Singer"). The name
     of a quotation's speaker ('..." explains NAME', '...," NAME said') for a question that
     asks for no person or body: releases quote officials, and a reader trained on
     encyclopaedia text takes the name ("What role does Ecuador play ...?" -> "Rogelio

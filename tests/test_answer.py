@@ -962,6 +962,9 @@ def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     ("Who leads the Commission?", "The Commission is headed by the ", False),
     ("Who leads the Commission?", "", False),
     ("Where is the IOM office?", "The IOM office in ", False),  # a where-question asks for the place
+    ("Who coordinates the courses?", "held in the cities of Guayaquil, ", True),  # a list of places
+    ("Who coordinates the courses?", "IN THE ", True),
+    ("Who loved the city?", "It was the beloved city of ", False),  # "city of" may name its person
 ])
 def test_a_who_answered_by_a_place_is_of_the_wrong_kind(question, before, wrong):
     assert K.wrong_kind(question, "Quito", "", before) is wrong
