@@ -11,7 +11,8 @@ of the original file, so the citation can be checked against the disk.
    (``choice``), wins, and that index sentence is the quote and the citation;
 2. phrase: the reader's best span inside that sentence, shaped by ``qa/phrase.py`` (a
    whole name or list, the sentence's name holding the asked noun, a figure for "how
-   many", a clause for "why" and "how", a quotation's speaker, one clause at most); a
+   many", a clause for "why" and "how", a quotation's speaker, one clause at most), then
+   grown to the noun it modifies and the list it is part of (``qa/constituent.py``); a
    phrase of the wrong kind for the question (``kind.wrong_kind``) is no answer;
 3. confidence: a logistic model over the reader's scores as log-probabilities in their
    passage (the span, its sentence's support, its passage's "no answer" score, the
@@ -43,6 +44,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from .chunk import normalise
+from .constituent import whole
 from .contact import Contact, off_limits
 from .kind import wrong_kind
 from .phrase import shape, stems, trimmed
@@ -337,7 +339,7 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se], before, idf)
     phrase, sentence = shape(question, text, (fs, fe), (ss, se), sentences[slice(*_doc_rows(sentences, doc))])
-    return Read(doc, phrase, sentence, feats)
+    return Read(doc, whole(question, text, *phrase, *sentence), sentence, feats)
 
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,

@@ -17,6 +17,7 @@ from typing import Callable
 
 from .answer import contact_answer, elided, extract
 from .chunk import ChunkSettings
+from .constituent import parser
 from .contact import find_contact
 from .corpus import DEFAULT_MAX_FILE_MB, check_corpus_folder, clean, decode
 from .embed import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
@@ -184,10 +185,11 @@ class Assistant:
         return f"{root}/{self.index.docs[doc]['path']}" if root not in ("", ".") else self.index.docs[doc]["path"]
 
     def warm(self) -> None:
-        """Load the embedding model and the reader now, so the first answer is not the slow one."""
+        """Load the embedding model, the reader and the parser now, so the first answer is not the slow one."""
         if not getattr(self, "_warm", False):
             self.encoder.encode(["warm up"])  # the first forward pass pays one-off set-up costs
             self.reader.read("Warm up?", ["Warm up."])
+            parser()("Warm up.")
             self._warm = True
 
     def ask(self, question: str, k: int = 5, mode: Mode = "hybrid") -> Answer:

