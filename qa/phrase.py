@@ -87,7 +87,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     fs, fe = agent(question, text, fs, fe, ss, se)
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
-    fs, fe = one_line(text, *named_kind(question, text, fs, fe, ss, se), ss, se)
+    fs, fe = one_line(text, *named_kind(question, text, *modified_name(question, text, fs, fe, ss, se), ss, se), ss, se)
     fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, *just_the_time(question, text, fs, fe), ss), ss, se), ss, se)
     fs, fe = one_clause(text, *manner(question, text, *not_the_question(question, text, *past_the_echo(question, text, fs, fe, se)), ss, se))
     fs, fe = one_line(text, fs, fe, ss, se)  # again: past the echo of a block's name is its next line only
@@ -333,6 +333,34 @@ def named_kind(question: str, text: str, start: int, end: int, lo: int, hi: int)
                 and not re.fullmatch(_NUMBER_WORDS, first) and text[lo:names.start(1)].strip()):
             return names.span(1)
     return start, end
+
+
+WHICH_MODIFIED = re.compile(  # "Which health ministry sits ...?": "health" says which ministry
+    r"^\W*(?:(?:in|of|to|from|for|with|by|on|at)\s+)?(?:which|what)\s+((?:[\w'’-]+\s+){1,3}?)"
+    r"(?!(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could)\b)([a-z][\w-]{2,})\s+"
+    r"(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|sits?|\w+ed)\b", re.I)
+
+
+LISTED = 3  # a sentence of this many names lists them; with fewer, a name holding the question's word is its topic
+
+
+def modified_name(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """"Which health ministry sits on the Commission?" among a sentence's many names: the one
+    name ``[lo, hi)`` holds that carries a word modifying the asked noun ("Ministry of Public
+    Health"), when the phrase carries none and the question does not name it whole."""
+    asked = WHICH_MODIFIED.match(question)
+    if not asked:
+        return start, end
+    if not asked.group(1).islower():
+        return start, end  # "What was Abu Hamza ...", "Which Belgian footballer": no modifier, or a name's
+    words = stems(asked.group(1))
+    if not words or words & stems(text[start:end]):
+        return start, end
+    every = list(_LONG_NAME.finditer(text, lo, hi))
+    names = [n for n in every if stems(n.group()) & words]
+    if len(every) < LISTED or len(names) != 1 or names[0].group().lower() in question.lower():
+        return start, end
+    return names[0].span()
 
 
 _TIME_ASKED = r"(?:what|which)\s+(?:year|date|day|month|decade|century)s?\b"

@@ -1212,3 +1212,34 @@ def test_a_missing_parser_is_a_model_error_not_a_traceback(monkeypatch):
             C.parser()
     finally:
         C.parser.cache_clear()
+
+
+COMMISSION = ("It is made up of the National Council of Women, the Department of Human Rights of the Ministry of "
+              "Foreign Relations, the National Institute of Children and the Ministry of Public Health.")
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("Which health ministry sits on the Commission?", "National Council of Women", "Ministry of Public Health"),
+    ("Which human rights body is a member?", "National Council of Women", "Department of Human Rights"),
+    ("Which body is a member?", "National Council of Women", "National Council of Women"),  # no modifier to go by
+    ("Which Belgian body is a member?", "National Council of Women", "National Council of Women"),  # a name's word
+    ("Which health ministry sits on the Commission?", "Ministry of Public Health", "Ministry of Public Health"),
+])
+def test_the_asked_noun_s_modifier_picks_the_name_among_many(question, span, expected):
+    assert shaped(P.modified_name, COMMISSION, span, question) == expected
+
+
+def test_the_asked_modifier_needs_a_list_of_names():
+    text = "The Ministry of Public Health said the National Council of Women led it."  # two names: no list
+    assert shaped(P.modified_name, text, "National Council of Women", "Which health ministry led it?") == \
+        "National Council of Women"
+
+
+@pytest.mark.parametrize("question, one", [
+    ("Which human rights body is a member?", True),  # its noun is "body"
+    ("Which bodies are members?", False),
+    ("Which groups of people are trafficked?", False),
+    ("What kind of action does it encourage?", False),
+])
+def test_whether_a_question_asks_for_one_thing(question, one):
+    assert C.asks_one(question) is one
