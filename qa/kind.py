@@ -17,7 +17,7 @@ _COUNTED_NEXT = re.compile(rf"\s+(?!(?:{'|'.join(sorted(STOP))})\b)[a-z]", re.I)
 _FIGURE_FIRST = re.compile(r"^\W*\d[\d,.]*(?:\s|$)")
 _WHO_QUESTION = re.compile(r"^\W*(?:who|whom)\b", re.I)
 _SHARE_QUESTION = re.compile(r"\b(?:what|which)\s+(?:percentage|percent|proportion|fraction|share)\b", re.I)
-_WHICH_ONE = re.compile(  # "which city", not "what are" or "which kind"
+WHICH_ONE = re.compile(  # "which city", not "what are" or "which kind"
     r"\b(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must"
     r"|the|a|an|kinds?|types?|sorts?)\b)[a-z]+\b")
 _THREE_NAMES = re.compile(rf"^{NAME}(?:,\s+{NAME})+,?\s+and\s+{NAME}$")
@@ -104,7 +104,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
             return True
     if _WHO_QUESTION.search(question) and (_FIGURE_FIRST.match(phrase) or _PLACE_BEFORE.search(before)):
         return True  # "Who leads the Commission?" is not "Quito" of "The IOM office in Quito"
-    if _WHICH_ONE.search(question) and not plural_question(question) and _THREE_NAMES.match(phrase.strip()):
+    if WHICH_ONE.search(question) and not plural_question(question) and _THREE_NAMES.match(phrase.strip()):
         return True  # "In which city ...?" asks for one, not "Colombia, Ecuador and Peru"
     if _PLURAL_ASKED.search(question) and _ONE_NAME.match(phrase.strip()):  # a NAME holds no comma, "and" or "or"
         return True  # "In which cities ...?" asks for several, not "Ecuador"
