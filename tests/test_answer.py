@@ -830,6 +830,9 @@ def test_a_plural_question_gets_the_whole_list(question, text, span, expected):
     ("Why was it relegated?", "It was relegated because of debts.", "because of debts", "because of debts"),  # holds the cue
     ("Why was it founded?", "It was founded as a school in 1901.", "1901", "1901"),  # "as a" is no cause: nothing to take
     ("When was it relegated?", "It was relegated in 2013 because of debts.", "2013", "2013"),  # not a why-question
+    ("Why will IOM promote the 101 number?", "IOM will promote the 101 national police helpline as part of efforts to "
+     "provide greater protection to victims.", "helpline", "to provide greater protection to victims"),  # a purpose
+    ("Why was the fund set up?", "It was set up with the aim of helping victims, in 2004.", "2004", "helping victims"),
 ])
 def test_a_why_question_gets_the_reason_clause(question, text, span, expected):
     assert shaped(P.reason, text, span, question) == expected
