@@ -37,7 +37,8 @@ _PHONE_Q = re.compile(r"\b(?:phone|telephone|tel|mobile|cell|number)\b", re.I)
 _EMAIL_Q = re.compile(r"\be-?mail\b", re.I)
 _NAME_Q = re.compile(r"\b(?:who|whom|name|person)\b", re.I)
 _FIELD = r"(?:(?:tele)?phone|mobile|cell|fax|e-?mail)(?:\s+(?:number|address))?"
-_FIELD_OF = re.compile(rf"\b{_FIELD}\s+(?:of|for)\s+(?P<topic>[^?]+)", re.I)  # "the phone number of Jaime Paredes"
+_FIELD_OF = re.compile(  # "the phone number of Jaime Paredes", "the e-mail address given for Ana Guzmán"
+    rf"\b{_FIELD}\s+(?:(?:is|are|was|were|given|listed|provided|shown)\s+){{0,2}}(?:of|for)\s+(?P<topic>[^?]+)", re.I)
 _FIELD_OWNED = re.compile(rf"(?P<topic>[A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*)*)['’]s\s+{_FIELD}\b")  # "Ana Guzmán's e-mail"
 _BLOCK_OPENER = re.compile(r"^[^\n]{0,60}\bcontact\b[^\n.]{0,40}$", re.I | re.M)  # a short line, no full stop after
 _PHONE_LINE = re.compile(r"^\s*(?:tel(?:ephone)?|phone|mobile|cell(?:ular)?|fax)\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M)

@@ -44,6 +44,9 @@ BLOCK_TIGHT = (
     ("Who signed the agreements?", None),
     ("What is the phone number of Jaime Paredes?", ("phone", "Jaime Paredes")),  # no "contact": the field's owner
     ("What is Ana Guzmán's e-mail address?", ("email", "Ana Guzmán")),
+    ("What phone number is given for Ana Guzmán in the new funding release?", ("phone", "Ana Guzmán")),
+    ("Which e-mail address is listed for Ana Guzmán?", ("email", "Ana Guzmán")),
+    ("What phone number is the most used in Quito?", None),  # no "of" or "for" its owner
     ("What is the email address for the release on the new funding?", ("email", "new funding")),
     ("Which emergency phone number will IOM publicise?", None),  # a number as a fact, nobody's line
     ("Who can journalists call about the tri-national meeting?", ("name", "tri-national meeting")),
