@@ -56,6 +56,10 @@ _PERSON_ASKED = re.compile(
     r"|spokes\w+|representatives?|persons?|people|man|woman|men|women|ministers?|experts?|coordinators?|leaders?"
     r"|managers?|presidents?|secretar\w+|staff|members?|speakers?|authors?|names?|organi[sz]ations?|agenc(?:y|ies)"
     r"|institutions?|ministr(?:y|ies)|offices?|bod(?:y|ies)|groups?|entit(?:y|ies)|governments?|partners?)\b|\bname\b", re.I)
+_TITLE_ASKED = re.compile(  # "What is the title of the ILO study ...?": a title is capitalised or quoted
+    r"\btitles?\s+of\s+(?:(?:the|a|an|this|that|its|his|her|their|[\w'’-]+['’]s)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:study|studies|report|book|paper|document|film|movie|song|album|programme|program|project|campaign|novel|poem|play"
+    r"|article|law|act|treaty|plan|initiative|series|show|work)\b", re.I)
 _PLACE_BEFORE = re.compile(
     rf"(?:(?<![\w-])(?i:in|at|near|across|throughout|inside|outside)\s+(?i:the\s+)?"  # "in Quito"
     rf"|\b(?i:cities|towns|villages|provinces|cantons|countries|regions|municipalities)\s+of\s+"
@@ -92,7 +96,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     asks for no person or body: releases quote officials, and a reader trained on
     encyclopaedia text takes the name ("What role does Ecuador play ...?" -> "Rogelio
     Bernal" at .92); no development decision changed, on our set that wrong answer is
-    withheld."""
+    withheld. The title of a study, report, book, … with no capital letter or quotation mark
+    ("What is the title of the ILO study ...?" -> "sexual exploitation" at .92): no
+    development decision moved; of the fresh release questions' ten unanswerables, one
+    more abstained."""
     if _MONEY_QUESTION.search(question) and not _MONEY.search(phrase):
         return True
     if (_PHONE_ASKED.search(question) and not re.search(r"\d", phrase)) or (_EMAIL_ASKED.search(question) and "@" not in phrase):
@@ -111,6 +118,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     speaker = _SPEAKER_BEFORE.search(before) or (_QUOTE_BEFORE.search(before) and _SPEAKER_AFTER.match(after))
     if speaker and _ONE_NAME.match(phrase.strip()) and not _PERSON_ASKED.search(question):
         return True  # "What role does Ecuador play ...?" is not "Rogelio Bernal" of '..." explains Rogelio Bernal'
+    if _TITLE_ASKED.search(question) and not re.search(r"[A-Z\"“'‘]", phrase):
+        return True  # "What is the title of the ILO study?" is not "sexual exploitation"
     when = WHEN_QUESTION.search(question)
     only_when = when and not _LATER_WH.search(question[:when.start()]) and not _LATER_WH.search(question, when.end())
     return bool(only_when and not _TIME_WORDS.search(phrase))

@@ -974,6 +974,17 @@ def test_a_who_answered_by_a_place_is_of_the_wrong_kind(question, before, wrong)
     assert K.wrong_kind(question, "Quito", "", before) is wrong
 
 
+@pytest.mark.parametrize("question, phrase, wrong", [
+    ("What is the title of the ILO study on trafficked children?", "sexual exploitation", True),
+    ("What was the Irish title of Polo's book?", "a prominent sight", True),
+    ("What is the title of the ILO study?", "Child Trafficking in Ecuador", False),  # capitalised
+    ("What is the title of the report?", '"the hidden faces"', False),  # quoted
+    ("What title did the Iroquois give Johnson?", "colonel of the Iroquois", False),  # a rank, not a work's title
+])
+def test_a_work_s_title_is_capitalised_or_quoted(question, phrase, wrong):
+    assert K.wrong_kind(question, phrase) is wrong
+
+
 @pytest.mark.parametrize("question, before, after, wrong", [
     ("What role does Ecuador play in trafficking?", 'to the traffickers," explains ', ", IOM Chief", True),
     ("What role does Ecuador play in trafficking?", 'the whole process," ', " said.", True),
