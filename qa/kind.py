@@ -71,10 +71,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     proportion or share) answered with no amount or with a bare year (unless ``after`` it
     comes what it counts: "2000 kilometres"), a budget or cost with no sum, a who answered
     with a figure or with a place (the phrase right after "in", "at", ... ``before`` it), the
-    quoted speaker's name for a question about no person, a when ("On what date ...?", "... signed in what year?") answered with no
-    time, a singular which-noun with a list of three or more names, a plural which-noun ("In
-    which cities ...?") with one name, a phone number with no digit, an e-mail address with
-    no "@".
+    quoted speaker's name for a question about no person, a when ("On what date ...?", "...
+    signed in what year?") answered with no time, a singular which-noun with a list of three
+    or more names, a plural which-noun ("In which cities ...?") with one name, a phone number
+    with no digit, an e-mail address with no "@", a work's title with no capital letter.
     Such a phrase is the reader's guess on a question the releases do not answer ("How many
     calls has the helpline received?" -> "IOM"), so its confidence is 0 and ``qa`` abstains.
     "When X, what Y?" asks for a Y, not a time. Measured on the development set's held-out
@@ -91,12 +91,11 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     reads: 1 unanswerable caught, 3 wrong answers withheld, no right answer lost; a name of a
     list after "the cities of", "provinces of", ... is a place too (no development decision
     changed; the singular "city of" may name a person: "the beloved city of Isaac Bashevis
-    Singer"). The name
-    of a quotation's speaker ('..." explains NAME', '...," NAME said') for a question that
-    asks for no person or body: releases quote officials, and a reader trained on
-    encyclopaedia text takes the name ("What role does Ecuador play ...?" -> "Rogelio
-    Bernal" at .92); no development decision changed, on our set that wrong answer is
-    withheld. The title of a study, report, book, … with no capital letter or quotation mark
+    Singer"). The name of a quotation's speaker ('..." explains NAME', '...," NAME said')
+    for a question that asks for no person or body: releases quote officials, and a reader
+    trained on encyclopaedia text takes the name ("What role does Ecuador play ...?" ->
+    "Rogelio Bernal" at .92); no development decision changed, on our set that wrong answer
+    is withheld. The title of a study, report, book, … with no capital letter or quotation mark
     ("What is the title of the ILO study ...?" -> "sexual exploitation" at .92): no
     development decision moved; of the fresh release questions' ten unanswerables, one
     more abstained."""
