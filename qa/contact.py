@@ -26,14 +26,16 @@ from .scope import FILLER, find_release, topic_words
 from .store import Index
 from .types import Hit
 
-Field = Literal["name", "phone", "email"]
+Field = Literal["name", "phone", "mobile", "fax", "email"]  # "mobile" and "fax" are phones of that line only
 
 _CONTACT = re.compile(
     r"\bcontact(?:s|ed)?\b|\bpress (?:officer|office)\b|\bspokes(?:person|man|woman)\b"
     r"|\b(?:journalists|reporters|media|press|I|we|you)\s+(?:(?:can|should|could|may|might|to)\s+)?"  # "who can journalists call"
     r"(?:call|phone|ring|reach|e-?mail|write\s+to|speak\s+to|talk\s+to|get\s+in\s+touch\s+with)\b", re.I)
 _NOT_PRESS = re.compile(r"\b(?:into|in|made|make|makes|making|lost|first|direct|eye)\s+contact\b", re.I)  # touch, not press
-_PHONE_Q = re.compile(r"\b(?:phone|telephone|tel|mobile|cell|number)\b", re.I)
+_PHONE_Q = re.compile(r"\b(?:phone|telephone|tel|mobile|cell|fax|number)\b", re.I)
+_MOBILE_Q = re.compile(r"\b(?:mobile|cell(?:ular)?)\b", re.I)
+_FAX_Q = re.compile(r"\bfax\b", re.I)
 _EMAIL_Q = re.compile(r"\be-?mail\b", re.I)
 _NAME_Q = re.compile(r"\b(?:who|whom|name|person)\b", re.I)
 _FIELD = r"(?:(?:tele)?phone|mobile|cell|fax|e-?mail)(?:\s+(?:number|address))?"
@@ -42,6 +44,8 @@ _FIELD_OF = re.compile(  # "the phone number of Jaime Paredes", "the e-mail addr
 _FIELD_OWNED = re.compile(rf"(?P<topic>[A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*)*)['’]s\s+{_FIELD}\b")  # "Ana Guzmán's e-mail"
 _BLOCK_OPENER = re.compile(r"^[^\n]{0,60}\bcontact\b[^\n.]{0,40}$", re.I | re.M)  # a short line, no full stop after
 _PHONE_LINE = re.compile(r"^\s*(?:tel(?:ephone)?|phone|mobile|cell(?:ular)?|fax)\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M)
+_LABELLED = {"mobile": re.compile(r"^\s*(?:mobile|cell(?:ular)?)\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M),
+             "fax": re.compile(r"^\s*fax\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M)}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 BLOCK_LINES = 12  # the block is read up to this many lines after its opener
 
@@ -71,8 +75,8 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
         owned = _FIELD_OF.search(question) or _FIELD_OWNED.search(question)
         if not owned or not topic_words(owned.group("topic")):
             return None
-        return ("email" if _EMAIL_Q.search(owned.group()) else "phone"), owned.group("topic").strip()
-    asked: Field | None = "email" if _EMAIL_Q.search(question) else "phone" if _PHONE_Q.search(question) else (
+        return ("email" if _EMAIL_Q.search(owned.group()) else _phone(owned.group())), owned.group("topic").strip()
+    asked: Field | None = "email" if _EMAIL_Q.search(question) else _phone(question) if _PHONE_Q.search(question) else (
         "name" if _NAME_Q.search(question) else None)
     if asked is None:
         return None
@@ -84,6 +88,12 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
         if topic_words(topic):
             return asked, topic
     return None
+
+
+def _phone(asked: str) -> Field:
+    """Which phone line ``asked`` wants: "What mobile number is given for Jaime Paredes?"
+    is not his office's "Tel:" line, which a block lists first."""
+    return "mobile" if _MOBILE_Q.search(asked) else "fax" if _FAX_Q.search(asked) else "phone"
 
 
 def find_contact(question: str, index: Index, encoder: Encoder | None, mode: Mode, k: int,
@@ -160,7 +170,8 @@ def contact_field(text: str, field: Field) -> tuple[int, int] | None:
     """File offsets of the asked field in the release's last contact block, or None.
 
     The name is the block's first line, or what follows "contact" on the opener's own
-    line; it must read as a name (no digits, no "@", at most six words)."""
+    line; it must read as a name (no digits, no "@", at most six words). A mobile or fax
+    number is read from its own labelled line only: with none, the block does not say it."""
     found = _last_block(text)
     if found is None:
         return None
@@ -173,8 +184,8 @@ def contact_field(text: str, field: Field) -> tuple[int, int] | None:
         return _as_name(text, *lines[0]) if lines else None
     if not lines:
         return None
-    if field == "phone":
-        phone = _PHONE_LINE.search(text, lines[0][0], lines[-1][1])
+    if field != "email":  # a phone: the first line of any label, or of the one asked for
+        phone = _LABELLED.get(field, _PHONE_LINE).search(text, lines[0][0], lines[-1][1])
         return phone.span(1) if phone else None
     email = _EMAIL.search(text, lines[0][0], lines[-1][1])
     return email.span() if email else None

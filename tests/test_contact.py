@@ -46,6 +46,9 @@ BLOCK_TIGHT = (
     ("What is Ana Guzmán's e-mail address?", ("email", "Ana Guzmán")),
     ("What phone number is given for Ana Guzmán in the new funding release?", ("phone", "Ana Guzmán")),
     ("Which e-mail address is listed for Ana Guzmán?", ("email", "Ana Guzmán")),
+    ("What mobile number is given for Jaime Paredes at IOM Ecuador?", ("mobile", "Jaime Paredes")),  # not his "Tel:"
+    ("What is Ana Guzmán's cell phone number?", ("mobile", "Ana Guzmán")),
+    ("What is the fax number of the contact for the Cuenca agreements?", ("fax", "Cuenca agreements")),
     ("What phone number is the most used in Quito?", None),  # no "of" or "for" its owner
     ("What is the email address for the release on the new funding?", ("email", "new funding")),
     ("Which emergency phone number will IOM publicise?", None),  # a number as a fact, nobody's line
@@ -72,6 +75,9 @@ def test_a_contact_question_splits_into_the_field_and_the_release_s_topic(questi
     ("No block here. Officials were in contact with IOM during the week.\n", "name", None),
     ("For more information, please contact\nthe IOM office in Quito for details on 2 programmes\n", "name", None),
     (BLOCK_SPACED.replace("Tel:+593 2 2266-304 or 305\n\n", ""), "phone", None),
+    (BLOCK_SPACED.replace("\n\nE-mail", "\n\nMobile: +593 9 3597322\n\nE-mail"), "mobile", "+593 9 3597322"),
+    (BLOCK_SPACED, "mobile", None),  # a block with no mobile line does not say it: not its "Tel:" line
+    (BLOCK_TIGHT.replace("Email:", "Fax: + 593 2-22-53-951\nEmail:"), "fax", "+ 593 2-22-53-951"),
     ("Contact groups\nThe groups met twice.\n" + BLOCK_TIGHT, "name", "Maria Isabel Moncayo"),  # the last block
 ])
 def test_the_asked_line_of_the_last_contact_block_is_found_verbatim(text, field, expected):
@@ -126,6 +132,7 @@ def test_the_contact_block_needs_a_phone_or_an_e_mail(text, block):
 @pytest.mark.parametrize("question, line", [
     ("What is the phone number of Jaime Paredes?", "+593 2 2266-304 or 305"),
     ("What is Maria Isabel Moncayo's e-mail address?", "mmoncayo@oim.org.ec"),
+    ("What mobile number is given for Jaime Paredes?", "+593 9 3597322"),  # the "Mobile:" line, spaces collapsed
 ])
 def test_a_person_s_line_is_read_from_the_block_that_lists_them(releases, question, line):
     answer = releases.ask(question)
