@@ -928,6 +928,8 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("What day does the course begin?", "Monday", False),  # a weekday is a time
     ("The agreements were signed on what date?", "Three new cooperation agreements", True),  # asked mid-question
     ("France laid siege to Montpellier in what year?", "1622", False),
+    ("In what year was the Commission created?", "recently", True),  # a year asked: a time word is no year
+    ("In what year was the Commission created?", "in 2004", False),
     ("Who ruled France in what year?", "Louis XIII", False),  # asks for a who too
     ("What was said in the year the war ended?", "peace", False),  # no time asked
     ("Which cantons signed?", "2012", False),  # no kind asked that a figure contradicts
@@ -935,6 +937,10 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("What is the budget of the agreement?", "US$ 4.5 million", False),
     ("How much funding did the programme receive?", "Defense", True),
     ("What was the idealized value of imperialism?", "philanthropy", False),  # a value is no price
+    ("What is the total value of the new agreement?", "the next three years", True),  # unless it is a sum's
+    ("What is the value of the new cooperation agreement?", "US$ 4.5 million", False),
+    ("What is the number of Constituency MSPs?", "Scottish MPs", True),  # a number asked, none given
+    ("What is the total number of victims assisted?", "73", False),
     ("In which city was the meeting held?", "Colombia, Ecuador and Peru", True),  # one asked, three given
     ("Which countries attended the meeting?", "Colombia, Ecuador and Peru", False),
     ("In which cities will the seminars be held?", "Ecuador", True),  # several asked, one name given
