@@ -635,6 +635,11 @@ def test_kept_reads_are_reused_only_for_the_same_readers(tmp_path):
      "United States Agency for International Development"),  # "for" joins a name's words
     ("They went to Paris for lunch.", "Paris", "Paris"),  # but not a lowercase word
     ("Contact\nAna Guzmán\nIOM Ecuador", "IOM", "IOM Ecuador"),  # a block's lines are fields, not one name
+    ("It backs the National Plan of Action to Combat Trafficking in Persons, the main tool.", "National Plan of Action",
+     "National Plan of Action to Combat Trafficking in Persons"),  # a plan's title goes on past "to"
+    ("It is a member of the Committee to Protect Journalists.", "Committee", "Committee to Protect Journalists"),
+    ("She presented the Plan to Congress in May.", "Plan", "Plan"),  # one capital after "to": a destination
+    ("They flew from Quito to Lima Airport.", "Quito", "Quito"),  # no plan, law or body: no title
 ])
 def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     assert shaped(P.whole_name, text, span) == expected
@@ -855,6 +860,9 @@ def test_a_why_question_gets_the_reason_clause(question, text, span, expected):
      "USAID", "USAID Grants Development Program"),  # British question, American name
     ("Which Belgian footballer claimed it?", "The Belgian Football Association backed Jean-Marc Bosman.",
      "Jean-Marc Bosman", "Jean-Marc Bosman"),  # a footballer is no football
+    ("On which national plan will the local plans be based?",
+     "The agreements will enable them to draft plans approved in the National Plan to Prevent and Punish Trafficking in Persons.",
+     "agreements", "National Plan to Prevent and Punish Trafficking in Persons"),  # the title whole, not the asked "national plan"
 ])
 def test_a_which_noun_question_gets_the_name_that_holds_the_noun(question, text, span, expected):
     assert shaped(P.named_kind, text, span, question) == expected
