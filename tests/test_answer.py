@@ -1252,9 +1252,21 @@ COMMISSION = ("It is made up of the National Council of Women, the Department of
     ("Which body is a member?", "National Council of Women", "National Council of Women"),  # no modifier to go by
     ("Which Belgian body is a member?", "National Council of Women", "National Council of Women"),  # a name's word
     ("Which health ministry sits on the Commission?", "Ministry of Public Health", "Ministry of Public Health"),
+    ("Which UN children's institute is a member?", "National Council of Women", "National Institute of Children"),
+    ("Which UN body is a member?", "National Council of Women", "National Council of Women"),  # no lowercase modifier
+    ("Which public health body is a member?", "National Council of Women", "Ministry of Public Health"),
 ])
 def test_the_asked_noun_s_modifier_picks_the_name_among_many(question, span, expected):
     assert shaped(P.modified_name, COMMISSION, span, question) == expected
+
+
+def test_a_modifier_akin_to_a_name_s_word_picks_it():
+    text = ("IOM has supported the Child Welfare Police, the Ministry of Foreign Affairs, the International Labour "
+            "Organization and the Public Prosecutor’s Office.")
+    assert shaped(P.modified_name, text, "Child Welfare Police", "Which prosecuting authority is among them?") == \
+        "Public Prosecutor’s Office"
+    assert shaped(P.modified_name, text, "Child Welfare Police", "Which UN labour agency has IOM supported?") == \
+        "International Labour Organization"
 
 
 def test_the_asked_modifier_needs_a_list_of_names():
