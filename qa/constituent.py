@@ -12,7 +12,13 @@ time) parses the chosen sentence, and the phrase grows:
 - over the whole coordination of its head, when the head has conjuncts of its own kind
   (names with names, nouns and adjectives with each other), unless the question asks for
   one thing ("Which body ...?"), names one of the added items ("Apart from Colombia ...")
-  or the list goes on past "as well as".
+  or the list goes on past "as well as";
+- over the list its last noun heads, when the phrase is headed by a verb or a preposition
+  ("draft local plans" -> "draft local plans, public policies and legislative measures"),
+  without the clause qualifying the last item and never to half a bracket. On the
+  development set's kept reads: 17 answers changed, 11 closer, 4 further (answerable EM /
+  F1 +.002 / +.001); of sixty fresh release questions, one more right (and of another
+  sixty, one).
 
 Measured in eval/NOTES.md (the fifth session): on our releases' questions answers that
 hold a gold answer rose, on the development set token F1 stayed level and exact match
@@ -88,10 +94,32 @@ def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     kind = {"PROPN"} if root.pos_ == "PROPN" else {"NOUN", "ADJ", "VERB"}
     stop = next((t.i for t in doc[root.i:-1] if t.lower_ == "as" and doc[t.i + 1].lower_ == "well"), len(doc))
     added = [c for c in root.conjuncts if c.pos_ in kind and c.i < stop and not toks[0].i <= c.i <= toks[-1].i]
-    if root.pos_ not in kind - {"VERB"} or not added or stems(" ".join(c.text for c in added)) & stems(question):
+    if root.pos_ not in kind - {"VERB"} or not added:
+        return _list_after(question, text, start, end, lo, doc, toks[-1], stop)
+    if stems(" ".join(c.text for c in added)) & stems(question):
         return trimmed(text, start, end)
     members = [root, *added]
     first, final = min(members, key=lambda t: t.i), max(members, key=lambda t: t.i)
     left = min(t.i for t in first.subtree)
     right = max(t.i for t in final.subtree) if final.i > toks[-1].i else toks[-1].i
     return trimmed(text, min(start, lo + doc[left].idx), max(end, lo + doc[right].idx + len(doc[right])))
+
+
+_CLAUSES = frozenset({"acl", "relcl", "advcl", "appos", "punct", "cc"})
+
+
+def _list_after(question: str, text: str, start: int, end: int, lo: int, doc, last, stop: int) -> tuple[int, int]:
+    """"draft local plans" -> "draft local plans, public policies and legislative measures":
+    a phrase headed by a verb (or a preposition) that ends on a noun with conjuncts to its
+    right grows to the last of them, without the clause that qualifies it."""
+    if last.pos_ not in _NOUNS:
+        return trimmed(text, start, end)
+    added = [c for c in last.conjuncts if c.i > last.i and c.pos_ in _NOUNS and c.i < stop]
+    if not added or stems(" ".join(c.text for c in added)) & stems(question):
+        return trimmed(text, start, end)
+    final = max(added, key=lambda t: t.i)
+    right = max([final.i, *(t.i for c in final.children if c.i > final.i and c.dep_ not in _CLAUSES for t in c.subtree)])
+    grown = max(end, lo + doc[right].idx + len(doc[right]))
+    if text.count("(", end, grown) != text.count(")", end, grown):
+        return trimmed(text, start, end)  # "quantum electrodynamics (or QED": never half a bracket
+    return trimmed(text, start, grown)

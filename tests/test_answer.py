@@ -1223,6 +1223,12 @@ def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, p
      "They provide medical and legal assistance, as well as research and training.", "medical and legal assistance",
      "medical and legal assistance"),  # "as well as" adds something else
     ("Where do the victims go?", "Victims go to Quito.", "Quito", "Quito"),  # nothing next to it
+    ("What will the agreements allow local authorities to do?",
+     "The agreements will enable local authorities to draft local plans, public policies and legislative measures "
+     "approved in the National Plan.", "draft local plans",
+     "draft local plans, public policies and legislative measures"),  # a verb's object list, not its clause
+    ("What did the theory lead to?", "The theory led to quantum electrodynamics (or QED) in 1948.",
+     "quantum electrodynamics", "quantum electrodynamics"),  # never half a bracket
 ])
 def test_a_phrase_grows_to_its_noun_and_its_list(question, text, span, expected):
     s = text.index(span)
