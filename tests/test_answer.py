@@ -940,7 +940,7 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("In what year was the Commission created?", "in 2004", False),
     ("Who ruled France in what year?", "Louis XIII", False),  # asks for a who too
     ("What was said in the year the war ended?", "peace", False),  # no time asked
-    ("Which cantons signed?", "2012", False),  # no kind asked that a figure contradicts
+    ("Which agreements were signed?", "2012", False),  # no kind asked that a figure contradicts
     ("What is the budget in US dollars of the agreement?", "the next three years", True),  # no sum
     ("What is the budget of the agreement?", "US$ 4.5 million", False),
     ("How much funding did the programme receive?", "Defense", True),
@@ -956,9 +956,13 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("In which cities will the seminars be held?", "Quito and Guayaquil", False),
     ("Which cities host seminars?", "Quito", False),  # "hosts" could be the verb: not told
     ("What keeps the system steady?", "Hormones", False),  # "keeps" is the verb
-    ("In which cities will the seminars be held?", "the largest cities", False),  # not a name
+    ("In which cities will the seminars be held?", "the largest cities", True),  # no name: which, it does not say
     ("Which firm built it?", "Smith and Jones", False),  # a pair may be one firm's name
     ("What are the three countries?", "Colombia, Ecuador and Peru", False),  # no singular noun asked
+    ("In which city was the meeting held?", "between senior officials from Colombia", True),  # a place's name asked
+    ("What French city was Lefevre from?", "c. 1455", True),
+    ("In which city was the meeting held?", "the capital of Ecuador", False),  # half its words a name's
+    ("In which cantons were agreements signed?", "Guamote, Colta and Cuenca", False),
     ("What is the phone number of Rogelio Bernal?", "Ecuador", True),  # no digit
     ("Which emergency phone number will IOM publicise?", "101", False),
     ("What is Ana Guzmán's e-mail address?", "Ana Guzmán", True),  # no "@"
