@@ -94,20 +94,26 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     return speaker(question, text, (fs, fe), (ss, se), rows)
 
 
-_WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+((?-i:[A-Z][\w'’.-]*(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’.-]*)*))\W*$", re.I)
+_PERSON = r"((?-i:[A-Z][\w'’.-]*(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’.-]*)*))"
+_ROLE = r"(?:role|title|position|job|post|function)"
+_WHO_IS = re.compile(  # "Who is Rogelio Bernal?", "What is Rogelio Bernal's role?", "What position does he hold?"
+    rf"^\W*(?:who\s+(?:is|was|are|were)\s+{_PERSON}|what\s+(?:is|was)\s+{_PERSON}['’]s\s+{_ROLE}"
+    rf"|what\s+{_ROLE}\s+(?:does|did)\s+{_PERSON}\s+(?:hold|have|occupy))(?:\s+(?:at|in|with|for)\s+[^?]*)?\W*$", re.I)
 _APPOSITION = r",\s+((?:the\s+|an?\s+|(?-i:[A-Z]))[^.;:!?\"“”()]*?)(?=\s*(?:[.;:!?\"“”(]|,\s|$))"  # ", the president of ..."
 
 
 def who_is(question: str, text: str, lo: int, hi: int) -> tuple[int, int] | None:
-    """"Who is Rogelio Bernal?" asks what the person is: a release introduces people by the
-    apposition after their name ("Rogelio Bernal, IOM Chief of Mission in Ecuador"), which
-    answers it when the sentence ``[lo, hi)`` holds one; the reader would take a word of it
-    ("Ecuador"). None when the question or the sentence is not of that kind. No development
-    question asks this way; measured on the releases (eval/NOTES.md)."""
+    """"Who is Rogelio Bernal?", "What is Rogelio Bernal's role?", "What position does he
+    hold?" ask what the person is: a release introduces people by the apposition after their
+    name ("Rogelio Bernal, IOM Chief of Mission in Ecuador"), which answers it when the
+    sentence ``[lo, hi)`` holds one; the reader would take a word of it ("Ecuador", "IOM
+    Chief of Mission"). None when the question or the sentence is not of that kind. No
+    development question asks this way; measured on the releases (eval/NOTES.md)."""
     asked = _WHO_IS.match(question)
     if not asked:
         return None
-    name = r"\s+".join(map(re.escape, asked.group(1).split()))
+    person = next(g for g in asked.groups() if g)
+    name = r"\s+".join(map(re.escape, person.split()))
     role = re.compile(name + _APPOSITION).search(text, lo, hi)
     return trimmed(text, *role.span(1)) if role else None
 

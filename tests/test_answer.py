@@ -902,6 +902,11 @@ def test_past_the_echo_of_a_block_name_is_its_next_line_only():
     ("Who is John Smith?", "John Smith, 45, said no.", None),
     ("Who is John Smith?", "We met John Smith. He left.", None),  # no apposition
     ("Who did John Smith meet?", "John Smith, the president, met Ana.", None),  # not a who-is question
+    ("What is Rogelio Bernal's role?", 'to act," explains Rogelio Bernal, IOM Chief of Mission in Ecuador.',
+     "IOM Chief of Mission in Ecuador"),  # his role is what he is
+    ("What position does John Smith hold at the club?", "John Smith, the president of the club, said no.",
+     "the president of the club"),
+    ("What is the role of John Smith's club?", "John Smith, the president of the club, said no.", None),
 ])
 def test_who_is_a_person_is_their_apposition(question, text, expected):
     role = P.who_is(question, text, 0, len(text))
