@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .phrase import NAME, QUANTITY, QUANTITY_QUESTION, SAYS, STOP, WHEN_QUESTION, plural_question
+from .phrase import NAME, QUANTITY, QUANTITY_QUESTION, SAYS, STOP, WHEN_QUESTION, plural_question, stems
 
 _YEAR = re.compile(r"^(?:in\s+)?(?:1\d|20)\d\d$")
 _COUNTED_NEXT = re.compile(rf"\s+(?!(?:{'|'.join(sorted(STOP))})\b)[a-z]", re.I)  # a figure followed by a noun
@@ -48,6 +48,8 @@ _MONEY_QUESTION = re.compile(
 _MONEY = re.compile(r"\d|\b(?:million|billion|thousand|hundred|dollars?|euros?|pounds?|francs?|yuan|yen|marks?|free)\b|[$€£¥]", re.I)
 
 
+_BESIDES = re.compile(  # "Besides strengthening the council's capacities, what ...?": not those
+    r"^\W*(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to|along\s+with|except\s+for)\s+([^,?]+),", re.I)
 _PLACE_ASKED = re.compile(  # "In which city ...?", "What French city ...?": a place's name is asked for
     r"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:city|cities|towns?|country|countries|provinces?|nations?|villages?"
     r"|continents?|islands?|cantons?|municipalit(?:y|ies))\b", re.I)
@@ -114,7 +116,9 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     more abstained. A place asked ("In which city ...?", "What French city ...?") and a
     phrase mostly of lowercase words given: on the kept reads 9 unanswerables caught and 8
     wrong answers withheld (2 of them held part of the gold: "Saudi arms purchases"); of a
-    second set of fresh release questions' twelve unanswerables, one more abstained. A year ("In what year ...?") answered with no digit, a number ("What is the
+    second set of fresh release questions' twelve unanswerables, one more abstained. What
+    "Besides X, ...", "Apart from X, ...", … sets aside, half the phrase's words X's: on the
+    kept reads 1 unanswerable caught and 1 wrong answer withheld. A year ("In what year ...?") answered with no digit, a number ("What is the
     number of ...?") with no amount, the value of an agreement, grant, … with no sum: every
     development year-question's gold holds a digit; on the kept reads 7 unanswerables caught
     and 2 wrong answers withheld, nothing lost; of a second set of fresh release questions'
@@ -138,6 +142,9 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     speaker = _SPEAKER_BEFORE.search(before) or (_QUOTE_BEFORE.search(before) and _SPEAKER_AFTER.match(after))
     if speaker and _ONE_NAME.match(phrase.strip()) and not _PERSON_ASKED.search(question):
         return True  # "What role does Ecuador play ...?" is not "Rogelio Bernal" of '..." explains Rogelio Bernal'
+    if (besides := _BESIDES.search(question)) and (said := stems(phrase)) and \
+            len(said & stems(besides.group(1))) * 2 >= len(said):
+        return True  # "Besides strengthening the local council's capacities, what ...?" is not "institutional capacities"
     if _PLACE_ASKED.search(question) and not _named(phrase):
         return True  # "In which city was the meeting held?" is not "between senior officials from Colombia"
     if _TITLE_ASKED.search(question) and not re.search(r"[A-Z\"“'‘]", phrase):

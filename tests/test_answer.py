@@ -964,6 +964,9 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("In which cities will the seminars be held?", "the largest cities", True),  # no name: which, it does not say
     ("Which firm built it?", "Smith and Jones", False),  # a pair may be one firm's name
     ("What are the three countries?", "Colombia, Ecuador and Peru", False),  # no singular noun asked
+    ("Besides strengthening the council's capacities, what will the agreement include?", "institutional capacities",
+     True),  # what the question sets aside
+    ("Besides strengthening the council's capacities, what will the agreement include?", "an investigation", False),
     ("In which city was the meeting held?", "between senior officials from Colombia", True),  # a place's name asked
     ("What French city was Lefevre from?", "c. 1455", True),
     ("In which city was the meeting held?", "the capital of Ecuador", False),  # half its words a name's
