@@ -13,6 +13,8 @@ time) parses the chosen sentence, and the phrase grows:
   (names with names, nouns and adjectives with each other), unless the question asks for
   one thing ("Which body ...?"), names one of the added items ("Apart from Colombia ...")
   or the list goes on past "as well as";
+- over the restrictive clause after its last noun ("women who have been trafficked to work
+  in the sex industry"), when the clause says something the question does not;
 - over the list its last noun heads, when the phrase is headed by a verb or a preposition
   ("draft local plans" -> "draft local plans, public policies and legislative measures"),
   without the clause qualifying the last item and never to half a bracket. On the
@@ -88,6 +90,7 @@ def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     if head is not last and head.pos_ in _NOUNS and last.pos_ != "NUM":
         end = lo + head.idx + len(head)
         toks = inside(start, end)
+    end = _with_relative(question, text, end, lo, doc, inside(start, end))
     if asks_one(question):
         return trimmed(text, start, end)
     root = min(toks, key=lambda t: sum(1 for _ in t.ancestors))
@@ -123,3 +126,30 @@ def _list_after(question: str, text: str, start: int, end: int, lo: int, doc, la
     if text.count("(", end, grown) != text.count(")", end, grown):
         return trimmed(text, start, end)  # "quantum electrodynamics (or QED": never half a bracket
     return trimmed(text, start, grown)
+
+
+_KIND_ASKED = re.compile(r"\b(?:types?|kinds?|class(?:es)?|sorts?|forms?|ethnicity|religion|nationality)\b", re.I)
+
+
+def _with_relative(question: str, text: str, end: int, lo: int, doc, toks: list) -> int:
+    """"women" -> "women who have been trafficked to work in the sex industry": a noun ending
+    the phrase keeps the restrictive clause right after it (no comma: it says which), unless
+    the question asks for a type or kind, or more than half the clause's words are the
+    question's own ("interleukins that are responsible for ..." for "What cytokines are
+    responsible for ...?"). SQuAD's answers leave such clauses out: on the kept reads 22
+    answers changed, 3 closer and 11 further (answerable EM / F1 -.002 / -.002); on our
+    releases one more right, and two more of sixty fresh release questions."""
+    if not toks or toks[-1].pos_ not in _NOUNS:
+        return end
+    last = toks[-1]
+    rel = [c for c in last.children if c.dep_ == "relcl" and c.i > last.i]
+    if not rel or last.i + 1 >= len(doc) or doc[last.i + 1].lower_ not in ("who", "that", "which", "whom", "whose"):
+        return end
+    right = max(t.i for t in rel[0].subtree)
+    grown = lo + doc[right].idx + len(doc[right])
+    said = stems(text[end:grown])
+    if _KIND_ASKED.search(question) or not said or len(said & stems(question)) * 2 > len(said):
+        return end
+    if text.count("(", end, grown) != text.count(")", end, grown) or right - last.i > 15:
+        return end
+    return grown

@@ -1241,6 +1241,14 @@ def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, p
      "draft local plans, public policies and legislative measures"),  # a verb's object list, not its clause
     ("What did the theory lead to?", "The theory led to quantum electrodynamics (or QED) in 1948.",
      "quantum electrodynamics", "quantum electrodynamics"),  # never half a bracket
+    ("What is the focus of IOM's counter-trafficking work in Peru?",
+     "In Peru, IOM's work is focusing on women who have been trafficked to work in the sex industry.", "women",
+     "women who have been trafficked to work in the sex industry"),  # the clause that says which women
+    ("What cytokines are responsible for communication between white blood cells?",
+     "Cells release interleukins that are responsible for communication between white blood cells.", "interleukins",
+     "interleukins"),  # a clause that repeats the question says nothing new
+    ("What type of cascade follows?", "It starts a catalytic cascade that amplifies the initial signal.",
+     "catalytic cascade", "catalytic cascade"),  # a type is asked, not which one
 ])
 def test_a_phrase_grows_to_its_noun_and_its_list(question, text, span, expected):
     s = text.index(span)
