@@ -1249,6 +1249,11 @@ def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, p
      "interleukins"),  # a clause that repeats the question says nothing new
     ("What type of cascade follows?", "It starts a catalytic cascade that amplifies the initial signal.",
      "catalytic cascade", "catalytic cascade"),  # a type is asked, not which one
+    ("What is the purpose of the seminars?",
+     "The Commission will hold seminars to discuss the National Plan and to collect pertinent information.",
+     "to discuss the National Plan", "to discuss the National Plan and to collect pertinent information"),
+    ("What did the crusaders do?", "In 1096, crusaders passed by Amalfi and joined Bohemond.", "joined Bohemond",
+     "joined Bohemond"),  # a finite verb's clause never grows back to its subject
 ])
 def test_a_phrase_grows_to_its_noun_and_its_list(question, text, span, expected):
     s = text.index(span)
