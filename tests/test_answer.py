@@ -1254,6 +1254,8 @@ def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, p
      "to discuss the National Plan", "to discuss the National Plan and to collect pertinent information"),
     ("What did the crusaders do?", "In 1096, crusaders passed by Amalfi and joined Bohemond.", "joined Bohemond",
      "joined Bohemond"),  # a finite verb's clause never grows back to its subject
+    ("What role will IOM play in the workshops?", "IOM will support the development of these workshops.", "support",
+     "support the development of these workshops"),  # a lone verb keeps its object
 ])
 def test_a_phrase_grows_to_its_noun_and_its_list(question, text, span, expected):
     s = text.index(span)
