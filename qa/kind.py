@@ -75,6 +75,22 @@ _PLACE_BEFORE = re.compile(
     rf"(?:{NAME},\s+)*)$")  # "the cities of Quito, Guayaquil and Portoviejo"
 
 
+_CLAUSE_PLACE = re.compile(r"(?:^\W*|[,;]\s+|\b(?:while|whereas|but|and)\s+)(?i:in)\s+([A-Z][\w'’-]+)")
+
+
+def _other_place(question: str, before: str, after: str) -> bool:
+    """Whether the phrase sits in a clause about one place ("In Peru, IOM's work is focusing
+    on women ...") of a sentence whose other clause is about the place the question names
+    ("... while in Colombia, focus is on ..." for "In Colombia, what does IOM's work
+    concentrate on?")."""
+    heads = list(_CLAUSE_PLACE.finditer(before))
+    if not heads or re.search(rf"\b{re.escape(heads[-1].group(1))}\b", question):
+        return False
+    others = {m.group(1) for m in _CLAUSE_PLACE.finditer(before, 0, heads[-1].start())}
+    others |= {m.group(1) for m in _CLAUSE_PLACE.finditer(after)}
+    return any(re.search(rf"\b{re.escape(o)}\b", question) for o in others - {heads[-1].group(1)})
+
+
 def _named(phrase: str) -> bool:
     """Whether at least half of the phrase's words (stop words aside) are capitalised."""
     words = [w for w in re.findall(r"[\w'’-]+", phrase) if w.lower() not in STOP]
@@ -118,7 +134,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     wrong answers withheld (2 of them held part of the gold: "Saudi arms purchases"); of a
     second set of fresh release questions' twelve unanswerables, one more abstained. What
     "Besides X, ...", "Apart from X, ...", … sets aside, half the phrase's words X's: on the
-    kept reads 1 unanswerable caught and 1 wrong answer withheld. A year ("In what year ...?") answered with no digit, a number ("What is the
+    kept reads 1 unanswerable caught and 1 wrong answer withheld. A phrase of a sentence's
+    clause about one place ("In Peru, ...") for a question about the place its other clause
+    names ("... while in Colombia, ..."): no development decision changed; of a second set of
+    fresh release questions, one wrong answer withheld. A year ("In what year ...?") answered with no digit, a number ("What is the
     number of ...?") with no amount, the value of an agreement, grant, … with no sum: every
     development year-question's gold holds a digit; on the kept reads 7 unanswerables caught
     and 2 wrong answers withheld, nothing lost; of a second set of fresh release questions'
@@ -145,6 +164,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     if (besides := _BESIDES.search(question)) and (said := stems(phrase)) and \
             len(said & stems(besides.group(1))) * 2 >= len(said):
         return True  # "Besides strengthening the local council's capacities, what ...?" is not "institutional capacities"
+    if _other_place(question, before, after):
+        return True  # "In Colombia, what ...?" is not answered from the sentence's "In Peru, ..." clause
     if _PLACE_ASKED.search(question) and not _named(phrase):
         return True  # "In which city was the meeting held?" is not "between senior officials from Colombia"
     if _TITLE_ASKED.search(question) and not re.search(r"[A-Z\"“'‘]", phrase):

@@ -986,6 +986,20 @@ def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert K.wrong_kind("How many shelters operate?", "2006", "")
 
 
+@pytest.mark.parametrize("question, wrong", [
+    ("In Colombia, what does IOM's work concentrate on?", True),  # the phrase is Peru's
+    ("What does IOM's work in Peru focus on?", False),
+    ("What does IOM's work focus on?", False),  # no place asked
+])
+def test_a_phrase_from_another_place_s_clause_is_of_the_wrong_kind(question, wrong):
+    before = "In Peru, IOM's counter-trafficking work is focusing on "
+    after = " who have been trafficked to work in the sex industry while in Colombia, focus is on prevention."
+    assert K.wrong_kind(question, "women", after, before) is wrong
+    # and the other way round: a phrase of the second clause for the first clause's place
+    assert K.wrong_kind("In Peru, what does the work focus on?", "prevention",
+                        ".", before + "women while in Colombia, focus is on ") is True
+
+
 @pytest.mark.parametrize("question, before, wrong", [
     ("Who leads the Commission?", "The IOM office in ", True),  # "Quito": a place
     ("Who hosted the meeting?", "It was held at the ", True),
