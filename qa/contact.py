@@ -66,7 +66,9 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
     The topic is the question's other half: what follows "contact" ("Who is the contact for
     the release on the tri-national meeting?") or, when nothing does, what precedes it.
     Without "contact", a phone or e-mail "of" or "for" someone or something ("the phone
-    number of Jaime Paredes", "Ana Guzmán's e-mail") names its topic. Without a topic there
+    number of Jaime Paredes", "Ana Guzmán's e-mail") names its topic, with what the question
+    says before it ("For the release about the Cuenca agreements, what mobile number is
+    given for Ana Guzmán?": she is listed by two releases). Without a topic there
     is no telling which release is meant, and the reader answers."""
     m = _CONTACT.search(question)
     if m and _NOT_PRESS.search(question):
@@ -75,7 +77,11 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
         owned = _FIELD_OF.search(question) or _FIELD_OWNED.search(question)
         if not owned or not topic_words(owned.group("topic")):
             return None
-        return ("email" if _EMAIL_Q.search(owned.group()) else _phone(owned.group())), owned.group("topic").strip()
+        topic = owned.group("topic").strip()
+        lead = question[: owned.start()].strip(" ,;:")  # "For the release about the Cuenca agreements, what"
+        if topic_words(lead):
+            topic = f"{lead} {topic}"  # a person listed by several releases, and the release meant
+        return ("email" if _EMAIL_Q.search(owned.group()) else _phone(owned.group())), topic
     asked: Field | None = "email" if _EMAIL_Q.search(question) else _phone(question) if _PHONE_Q.search(question) else (
         "name" if _NAME_Q.search(question) else None)
     if asked is None:

@@ -48,6 +48,8 @@ BLOCK_TIGHT = (
     ("Which e-mail address is listed for Ana Guzmán?", ("email", "Ana Guzmán")),
     ("What mobile number is given for Jaime Paredes at IOM Ecuador?", ("mobile", "Jaime Paredes")),  # not his "Tel:"
     ("What is Ana Guzmán's cell phone number?", ("mobile", "Ana Guzmán")),
+    ("For the release about the Cuenca agreements, what mobile number is given for Ana Guzmán?",
+     ("mobile", "Cuenca agreements")),  # the release meant, said before its owner
     ("What is the fax number of the contact for the Cuenca agreements?", ("fax", "Cuenca agreements")),
     ("What phone number is the most used in Quito?", None),  # no "of" or "for" its owner
     ("What is the email address for the release on the new funding?", ("email", "new funding")),
@@ -133,6 +135,8 @@ def test_the_contact_block_needs_a_phone_or_an_e_mail(text, block):
     ("What is the phone number of Jaime Paredes?", "+593 2 2266-304 or 305"),
     ("What is Maria Isabel Moncayo's e-mail address?", "mmoncayo@oim.org.ec"),
     ("What mobile number is given for Jaime Paredes?", "+593 9 3597322"),  # the "Mobile:" line, spaces collapsed
+    ("For the release about the agreements with Guamote, Colta and Cuenca, what mobile number is given for "
+     "Ana Guzmán?", "+593 9 3597-322"),  # she is listed by two releases, only this one gives a mobile
 ])
 def test_a_person_s_line_is_read_from_the_block_that_lists_them(releases, question, line):
     answer = releases.ask(question)
