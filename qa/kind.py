@@ -48,8 +48,9 @@ _MONEY_QUESTION = re.compile(
 _MONEY = re.compile(r"\d|\b(?:million|billion|thousand|hundred|dollars?|euros?|pounds?|francs?|yuan|yen|marks?|free)\b|[$€£¥]", re.I)
 
 
-_BESIDES = re.compile(  # "Besides strengthening the council's capacities, what ...?": not those
-    r"^\W*(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to|along\s+with|except\s+for)\s+([^,?]+),", re.I)
+_BESIDES = re.compile(  # "Besides strengthening the council's capacities, what ...?", "What ... besides X?": not those
+    r"^\W*(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to|along\s+with|except\s+for)\s+([^,?]+),"
+    r"|(?<=\w\s)(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to)\s+([^,?]+)\W*$", re.I)
 _PLACE_ASKED = re.compile(  # "In which city ...?", "What French city ...?": a place's name is asked for
     r"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:city|cities|towns?|country|countries|provinces?|nations?|villages?"
     r"|continents?|islands?|cantons?|municipalit(?:y|ies))\b", re.I)
@@ -162,7 +163,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     if speaker and _ONE_NAME.match(phrase.strip()) and not _PERSON_ASKED.search(question):
         return True  # "What role does Ecuador play ...?" is not "Rogelio Bernal" of '..." explains Rogelio Bernal'
     if (besides := _BESIDES.search(question)) and (said := stems(phrase)) and \
-            len(said & stems(besides.group(1))) * 2 >= len(said):
+            len(said & stems(besides.group(besides.lastindex))) * 2 >= len(said):
         return True  # "Besides strengthening the local council's capacities, what ...?" is not "institutional capacities"
     if _other_place(question, before, after):
         return True  # "In Colombia, what ...?" is not answered from the sentence's "In Peru, ..." clause

@@ -408,8 +408,8 @@ def modified_name(question: str, text: str, start: int, end: int, lo: int, hi: i
 
 _TIME_ASKED = r"(?:what|which)\s+(?:year|date|day|month|decade|century)s?\b"
 _TIME_PREPOSITION = r"(?:in|on|by|at|since|until|from|during)\s+"
-WHEN_QUESTION = re.compile(  # "When ...", "In what year ...", "What century ...", "... signed on what date?"
-    rf"^\W*(?:when\b|(?:{_TIME_PREPOSITION})?{_TIME_ASKED})|(?<=\s){_TIME_PREPOSITION}{_TIME_ASKED}", re.I)
+WHEN_QUESTION = re.compile(  # "When ...", "In what year ...", "What century ...", "... signed on what date?", "... until when?"
+    rf"^\W*(?:when\b|(?:{_TIME_PREPOSITION})?{_TIME_ASKED})|(?<=\s){_TIME_PREPOSITION}(?:{_TIME_ASKED}|when\b)", re.I)
 _TIME_BEFORE = re.compile(
     r"(?<![\w-])((?:(?:the|this|that|these|those)\s+)?(?:(?:coming|next|previous|past|last|early|late|mid|same)\s+)+)$", re.I)
 

@@ -967,6 +967,9 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("Besides strengthening the council's capacities, what will the agreement include?", "institutional capacities",
      True),  # what the question sets aside
     ("Besides strengthening the council's capacities, what will the agreement include?", "an investigation", False),
+    ("What will the agreement include besides strengthening capacities?", "institutional capacities", True),  # said last
+    ("The training for officials runs until when?", "in the cities of Quito", True),  # a when asked at the end
+    ("The training for officials runs until when?", "September", False),
     ("In which city was the meeting held?", "between senior officials from Colombia", True),  # a place's name asked
     ("What French city was Lefevre from?", "c. 1455", True),
     ("In which city was the meeting held?", "the capital of Ecuador", False),  # half its words a name's
