@@ -43,9 +43,15 @@ _FIELD_OF = re.compile(  # "the phone number of Jaime Paredes", "the e-mail addr
     rf"\b{_FIELD}\s+(?:(?:is|are|was|were|given|listed|provided|shown)\s+){{0,2}}(?:of|for)\s+(?P<topic>[^?]+)", re.I)
 _FIELD_OWNED = re.compile(rf"(?P<topic>[A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*)*)['’]s\s+{_FIELD}\b")  # "Ana Guzmán's e-mail"
 _BLOCK_OPENER = re.compile(r"^[^\n]{0,60}\bcontact\b[^\n.]{0,40}$", re.I | re.M)  # a short line, no full stop after
-_PHONE_LINE = re.compile(r"^\s*(?:tel(?:ephone)?|phone|mobile|cell(?:ular)?|fax)\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M)
-_LABELLED = {"mobile": re.compile(r"^\s*(?:mobile|cell(?:ular)?)\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M),
-             "fax": re.compile(r"^\s*fax\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M)}
+
+
+def _line_of(labels: str) -> re.Pattern:
+    """A block's line "Label: value" for one of ``labels``; group 1 is the value."""
+    return re.compile(rf"^\s*(?:{labels})\b\.?\s*:?\s*(\S[^\n]*?)\s*$", re.I | re.M)
+
+
+_PHONE_LINE = _line_of(r"tel(?:ephone)?|phone|mobile|cell(?:ular)?|fax")
+_LABELLED = {"mobile": _line_of(r"mobile|cell(?:ular)?"), "fax": _line_of("fax")}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 BLOCK_LINES = 12  # the block is read up to this many lines after its opener
 
