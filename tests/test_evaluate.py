@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -214,3 +217,23 @@ def test_cli_eval_json_and_compare(tiny, tmp_path, monkeypatch):
     warned = runner.invoke(cli.app, ["eval", "--questions", str(typo), *args[3:], "--json"])
     assert warned.exit_code == 0 and json.loads(warned.stdout)["summary"]["unknown_sources"] == 1
     assert "warning: 1 question(s) name sources that are no indexed release's file name" in " ".join(warned.stderr.split())
+
+
+QUESTION_SETS = sorted([Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl",
+                        *(Path(__file__).resolve().parents[1] / "eval" / "fresh").glob("*.jsonl")])
+
+
+@pytest.mark.parametrize("path", QUESTION_SETS, ids=lambda p: p.name)
+def test_every_question_set_s_gold_answers_are_verbatim_in_their_releases(path):
+    checker = Path(__file__).resolve().parents[1] / "eval" / "check_questions.py"
+    done = subprocess.run([sys.executable, str(checker), str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith("OK"), done.stdout[-500:]
+
+
+def test_the_checker_tells_an_answer_not_in_its_release(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "x1", "question": "Who signed?", "answers": ["Nobody at all"],
+                               "sources": ["000_ecb5d314c7355d2f.txt"]}) + "\n", encoding="utf-8")
+    checker = Path(__file__).resolve().parents[1] / "eval" / "check_questions.py"
+    done = subprocess.run([sys.executable, str(checker), str(bad)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Nobody at all" in done.stdout + done.stderr

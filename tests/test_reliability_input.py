@@ -307,7 +307,8 @@ def test_a_question_not_in_english_is_told(question, english):
 
 
 def test_no_development_question_is_taken_for_another_language():
-    for path in (REPO / "eval" / "questions.jsonl", REPO.parent / "shared" / "extqa" / "squad2-dev" / "questions.jsonl"):
+    for path in (REPO / "eval" / "questions.jsonl", *(REPO / "eval" / "fresh").glob("*.jsonl"),
+                 REPO.parent / "shared" / "extqa" / "squad2-dev" / "questions.jsonl"):
         if path.exists():
             questions = [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
             assert all(looks_english(q) for q in questions), [q for q in questions if not looks_english(q)][:3]
