@@ -91,6 +91,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, *just_the_time(question, text, fs, fe), ss), ss, se), ss, se)
     fs, fe = one_clause(text, *manner(question, text, *not_the_question(question, text, *past_the_echo(question, text, fs, fe, se)), ss, se))
     fs, fe = one_line(text, fs, fe, ss, se)  # again: past the echo of a block's name is its next line only
+    fs = gerunds_before(text, fs, fe, ss)
     return speaker(question, text, (fs, fe), (ss, se), rows)
 
 
@@ -273,6 +274,23 @@ _ITEM = r"[\w'’-]+(?:[ \t\n]+[\w'’-]+){0,2}"
 _MORE_ITEMS = re.compile(rf"(?:,\s+{_ITEM})*,?\s+and\s+{_ITEM}(?=\s*[.,;:)]|\s*$)")
 _WH_WORDS = re.compile(r"\b(?:which|what)\s+(\w+)(?:\s+(\w+))?", re.I)
 _NOT_PLURAL = frozenset({"is", "was", "has", "does", "this", "his", "its", "as", "us"})
+
+
+_GERUND_LIST = re.compile(r"[a-z]+ing\b[^,;.]*?,?\s+and\s+[a-z]+ing\b")  # "protecting its victims and prosecuting ..."
+_GERUND_BEFORE = re.compile(r"(?<![\w-])[a-z]+ing\b[^,;.:]{0,60},\s+$")  # "preventing human trafficking, "
+
+
+def gerunds_before(text: str, start: int, end: int, lo: int) -> int:
+    """Where a list of "-ing" clauses the phrase ends ("protecting its victims and
+    prosecuting the traffickers") begins, back over the items before it in its sentence
+    (from ``lo``): "preventing human trafficking, protecting its victims and prosecuting
+    the traffickers". The parser often hangs the first item elsewhere. One development
+    phrase changed (an unanswerable's); of sixty fresh release questions, one more right."""
+    if not _GERUND_LIST.match(text, start, end):
+        return start
+    while item := _GERUND_BEFORE.search(text, lo, start):
+        start = item.start()
+    return start
 
 
 def plural_question(question: str) -> bool:

@@ -1333,3 +1333,17 @@ def test_the_asked_modifier_needs_a_list_of_names():
 ])
 def test_whether_a_question_asks_for_one_thing(question, one):
     assert C.asks_one(question) is one
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("The Plan focuses on preventing human trafficking, protecting its victims and prosecuting the traffickers.",
+     "protecting its victims and prosecuting the traffickers",
+     "preventing human trafficking, protecting its victims and prosecuting the traffickers"),  # the list's first item
+    ("The Plan focuses on prevention, protecting its victims and prosecuting the traffickers.",
+     "protecting its victims and prosecuting the traffickers",
+     "protecting its victims and prosecuting the traffickers"),  # the item before is no "-ing" clause
+    ("It began by training, protecting victims.", "protecting victims", "protecting victims"),  # not a list
+])
+def test_a_list_of_ing_clauses_grows_back_over_its_first_items(text, span, expected):
+    s = text.index(span)
+    assert text[P.gerunds_before(text, s, s + len(span), 0):s + len(span)] == expected
