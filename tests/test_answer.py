@@ -1280,6 +1280,20 @@ def test_a_phrase_grows_to_its_noun_and_its_list(question, text, span, expected)
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("question, text, expected", [
+    ("What led IOM to go to the highland areas?",
+     "A marked increase in the number of cases of human trafficking prompted IOM to visit the areas.",
+     "A marked increase in the number of cases of human trafficking"),  # the cause is the verb's subject
+    ("What led to Newcastle's fall?", "The British failures in North America led to his fall in 1756.",
+     "The British failures in North America"),
+    ("What did IOM visit?", "A marked increase in cases prompted IOM to visit the areas.", None),  # no cause asked
+    ("What led IOM to the highlands?", "IOM went to the highlands in 2012.", None),  # the sentence names no cause
+])
+def test_a_what_led_question_gets_the_subject_of_its_cause(question, text, expected):
+    found = C.cause(question, text, 0, len(text))
+    assert (text[slice(*found)] if found else None) == expected
+
+
 def test_a_missing_parser_is_a_model_error_not_a_traceback(monkeypatch):
     from qa.errors import ModelError
 
