@@ -21,14 +21,13 @@ time) parses the chosen sentence, and the phrase grows:
   and to collect pertinent information");
 - over the list its last noun heads, when the phrase is headed by a verb or a preposition
   ("draft local plans" -> "draft local plans, public policies and legislative measures"),
-  without the clause qualifying the last item and never to half a bracket. On the
-  development set's kept reads: 17 answers changed, 11 closer, 4 further (answerable EM /
-  F1 +.002 / +.001); of sixty fresh release questions, one more right (and of another
-  sixty, one).
+  without the clause qualifying the last item and never to half a bracket.
 
-Measured in eval/NOTES.md (the fifth session): on our releases' questions answers that
-hold a gold answer rose, on the development set token F1 stayed level and exact match
-fell a little (SQuAD's answers leave out the noun the question names).
+"What led / caused / prompted ...?" is answered instead by the subject of the sentence's
+cause verb (``cause``). Measured in eval/NOTES.md (the fifth and sixth sessions): on our
+releases' questions answers that hold a gold answer rose, on the development set token F1
+stayed level and exact match fell a little (SQuAD's answers leave out the noun the
+question names and the clause that says which).
 """
 
 from __future__ import annotations
@@ -68,16 +67,16 @@ def parser():
 
 
 def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)``, and
-    kept on one line of a block of short lines (a contact block: "IOM Ecuador", not "IOM
-    Ecuador Tel")."""
+    """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)`` (or,
+    for "What led ...?", the cause's subject instead), and kept on one line of a block of
+    short lines (a contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
     s, e = cause(question, text, lo, hi) or _grown(question, text, start, end, lo, hi)
     return one_line(text, s, e, lo, hi) if (s, e) != (start, end) else (start, end)
 
 
-_CAUSES = "led|caused|prompted|drove|pushed|motivated|forced|triggered|sparked|spurred"
-_CAUSE_ASKED = re.compile(rf"^\W*what\s+(?:{_CAUSES})\b", re.I)
-_CAUSE_SAID = re.compile(rf"\b(?:{_CAUSES})\b", re.I)
+_CAUSE_VERBS = "led|caused|prompted|drove|pushed|motivated|forced|triggered|sparked|spurred"
+_CAUSE_ASKED = re.compile(rf"^\W*what\s+(?:{_CAUSE_VERBS})\b", re.I)
+_CAUSE_SAID = re.compile(rf"\b(?:{_CAUSE_VERBS})\b", re.I)
 
 
 def cause(question: str, text: str, lo: int, hi: int) -> tuple[int, int] | None:
@@ -89,7 +88,7 @@ def cause(question: str, text: str, lo: int, hi: int) -> tuple[int, int] | None:
     unanswerables' phrases; our set and a fresh set, one more right each."""
     if not _CAUSE_ASKED.match(question) or not _CAUSE_SAID.search(text, lo, hi):
         return None
-    doc = parser()(text[lo:hi].replace("\n", " "))
+    doc = _parse(text[lo:hi])
     for verb in doc:
         if _CAUSE_SAID.fullmatch(verb.text) and verb.pos_ == "VERB":
             subject = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and c.i < verb.i]
@@ -99,10 +98,22 @@ def cause(question: str, text: str, lo: int, hi: int) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=4)
+def _parse(sentence: str):
+    """The sentence's parse, a wrapped line read as one sentence (offsets stay); cached, so a
+    "What led ...?" question whose sentence names no cause is not parsed twice."""
+    return parser()(sentence.replace("\n", " "))
+
+
+def _paired(text: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` opens as many brackets as it closes: never half of one."""
+    return text.count("(", start, end) == text.count(")", start, end)
+
+
 def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     if start >= end or not (_NEXT_TO_MORE.match(text, end, hi) or _AFTER_ITEMS.search(text, lo, start)):
         return start, end  # nothing next to the phrase can join it: no parse
-    doc = parser()(text[lo:hi].replace("\n", " "))  # a wrapped line is one sentence; offsets stay
+    doc = _parse(text[lo:hi])
 
     def inside(s: int, e: int) -> list:
         return [t for t in doc if lo + t.idx >= s and lo + t.idx + len(t) <= e]
@@ -175,8 +186,8 @@ def _list_after(question: str, text: str, start: int, end: int, lo: int, doc, la
     if not added or stems(" ".join(c.text for c in added)) & stems(question):
         return trimmed(text, start, end)
     grown = max(end, _right_of(text, lo, doc, max(added, key=lambda t: t.i)))
-    if text.count("(", end, grown) != text.count(")", end, grown):
-        return trimmed(text, start, end)  # "quantum electrodynamics (or QED": never half a bracket
+    if not _paired(text, end, grown):
+        return trimmed(text, start, end)  # "quantum electrodynamics (or QED"
     return trimmed(text, start, grown)
 
 
@@ -190,7 +201,7 @@ def _with_object(text: str, end: int, lo: int, doc, toks: list) -> int:
     if not objects:
         return end
     grown = max(_right_of(text, lo, doc, c) for c in objects)
-    return grown if text.count("(", end, grown) == text.count(")", end, grown) else end
+    return grown if _paired(text, end, grown) else end
 
 
 _KIND_ASKED = re.compile(r"\b(?:types?|kinds?|class(?:es)?|sorts?|forms?|ethnicity|religion|nationality)\b", re.I)
@@ -215,6 +226,6 @@ def _with_relative(question: str, text: str, end: int, lo: int, doc, toks: list)
     said = stems(text[end:grown])
     if _KIND_ASKED.search(question) or not said or len(said & stems(question)) * 2 > len(said):
         return end
-    if text.count("(", end, grown) != text.count(")", end, grown) or right - last.i > 15:
+    if not _paired(text, end, grown) or right - last.i > 15:
         return end
     return grown

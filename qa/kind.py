@@ -99,14 +99,18 @@ def _named(phrase: str) -> bool:
 
 
 def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") -> bool:
-    """Whether ``phrase`` cannot be what the question asks for: a how-many (or what percentage,
-    proportion or share) answered with no amount or with a bare year (unless ``after`` it
-    comes what it counts: "2000 kilometres"), a budget or cost with no sum, a who answered
-    with a figure or with a place (the phrase right after "in", "at", ... ``before`` it), the
-    quoted speaker's name for a question about no person, a when ("On what date ...?", "...
-    signed in what year?") answered with no time, a singular which-noun with a list of three
-    or more names, a plural which-noun ("In which cities ...?") with one name, a phone number
-    with no digit, an e-mail address with no "@", a work's title with no capital letter.
+    """Whether ``phrase`` cannot be what the question asks for: a how-many (or what
+    percentage, proportion or share) answered with no amount or with a bare year (unless
+    ``after`` it comes what it counts: "2000 kilometres"), a budget, cost or agreement's
+    value with no sum, a who answered with a figure or with a place (the phrase right after
+    "in", "at", ... ``before`` it), the quoted speaker's name for a question about no
+    person, a when ("On what date ...?", "... signed in what year?") answered with no time,
+    a singular which-noun with a list of three or more names, a plural which-noun ("In which
+    cities ...?") with one name, a phone number with no digit, an e-mail address with no
+    "@", a work's title with no capital letter, a year with no digit, "the number of ..."
+    with no amount, a place's name asked and a phrase mostly of lowercase words, what
+    "Besides X, ...?" sets aside, a phrase of another place's clause ("In Peru, ..." for "In
+    Colombia, what ...?").
     Such a phrase is the reader's guess on a question the releases do not answer ("How many
     calls has the helpline received?" -> "IOM"), so its confidence is 0 and ``qa`` abstains.
     "When X, what Y?" asks for a Y, not a time. Measured on the development set's held-out
@@ -138,8 +142,9 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     kept reads 1 unanswerable caught and 1 wrong answer withheld. A phrase of a sentence's
     clause about one place ("In Peru, ...") for a question about the place its other clause
     names ("... while in Colombia, ..."): no development decision changed; of a second set of
-    fresh release questions, one wrong answer withheld. A year ("In what year ...?") answered with no digit, a number ("What is the
-    number of ...?") with no amount, the value of an agreement, grant, … with no sum: every
+    fresh release questions, one wrong answer withheld. A year ("In what year ...?")
+    answered with no digit, a number ("What is the number of ...?") with no amount, the
+    value of an agreement, grant, … with no sum: every
     development year-question's gold holds a digit; on the kept reads 7 unanswerables caught
     and 2 wrong answers withheld, nothing lost; of a second set of fresh release questions'
     twelve unanswerables, two more abstained ("What is the total value of the agreement?" ->
