@@ -270,8 +270,10 @@ def sources(
     with user_errors():
         assistant = _assistant(corpus, index_dir, model, chunk_words, max_file_mb)
         docs = _ensure(assistant).docs
-    if json_out:
-        sys.stdout.write(json.dumps([{"file": d["path"], "title": d["title"], "chunks": d["chunks"]} for d in docs]) + "\n")
+    if json_out:  # "file" is what a question set's "sources" names; "path" opens it, as a citation's "file" does
+        rows = [{"file": d["path"], "path": assistant.doc_path(i), "title": d["title"], "chunks": d["chunks"]}
+                for i, d in enumerate(docs)]
+        sys.stdout.write(json.dumps(rows) + "\n")
     else:
         show_sources(console, docs)
 

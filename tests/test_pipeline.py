@@ -250,6 +250,15 @@ def test_every_command_takes_the_build_settings_so_none_rebuilds_behind_the_user
     assert "rebuilding the index: it was built with other chunking settings" in other.stderr
 
 
+def test_sources_json_names_each_release_as_a_question_set_does_and_as_a_citation_does(cli_fake, corpus_copy, tmp_path):
+    where = ["--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")]
+    rows = json.loads(cli_fake.invoke(cli.app, ["sources", "--json", *where]).stdout)
+    cited = json.loads(cli_fake.invoke(cli.app, ["ask", "--json", *where, QUESTIONS[0]]).stdout)["passages"][0]["file"]
+    assert cited in [r["path"] for r in rows]  # the citation's file is listed, in the same form
+    for r in rows:
+        assert Path(r["path"]).is_file() and Path(r["path"]).name == r["file"]  # "path" opens; "file" is the bare name
+
+
 def test_cli_ask_reads_one_question_per_line_from_stdin(cli_fake, corpus_copy, tmp_path):
     where = ["--corpus", str(corpus_copy), "--index-dir", str(tmp_path / "i")]
     piped = f"{QUESTIONS[0]}\n\n???\n  {QUESTIONS[1]}  \n"
