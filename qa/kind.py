@@ -79,7 +79,7 @@ _PLACE_BEFORE = re.compile(
 _CLAUSE_PLACE = re.compile(r"(?:^\W*|[,;]\s+|\b(?:while|whereas|but|and)\s+)(?i:in)\s+([A-Z][\w'’-]+)")
 
 
-def _other_place(question: str, before: str, after: str) -> bool:
+def other_place(question: str, before: str, after: str) -> bool:
     """Whether the phrase sits in a clause about one place ("In Peru, IOM's work is focusing
     on women ...") of a sentence whose other clause is about the place the question names
     ("... while in Colombia, focus is on ..." for "In Colombia, what does IOM's work
@@ -170,7 +170,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     if (besides := _BESIDES.search(question)) and (said := stems(phrase)) and \
             len(said & stems(besides.group(besides.lastindex))) * 2 >= len(said):
         return True  # "Besides strengthening the local council's capacities, what ...?" is not "institutional capacities"
-    if _other_place(question, before, after):
+    if other_place(question, before, after):
         return True  # "In Colombia, what ...?" is not answered from the sentence's "In Peru, ..." clause
     if _PLACE_ASKED.search(question) and not _named(phrase):
         return True  # "In which city was the meeting held?" is not "between senior officials from Colombia"

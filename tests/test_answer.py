@@ -1294,6 +1294,30 @@ def test_a_what_led_question_gets_the_subject_of_its_cause(question, text, expec
     assert (text[slice(*found)] if found else None) == expected
 
 
+PLAN = ("The next phase will centre on providing support for the National Plan of Action, which is the main tool "
+        "and focuses on preventing human trafficking, protecting its victims and prosecuting the traffickers.")
+FOCUS = ("In Peru, IOM's work is focusing on women who have been trafficked, while in Colombia, focus is on the "
+         "prevention of trafficking.")
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("What are the three areas the National Plan of Action focuses on?", PLAN, "National Plan of Action",
+     "preventing human trafficking, protecting its victims and prosecuting the traffickers"),  # the word's object
+    ("What are the three areas the plan focuses on, per the funding release?", PLAN, "the main tool",
+     "preventing human trafficking, protecting its victims and prosecuting the traffickers"),  # the aside set apart
+    ("In Colombia, what does IOM's work focus on?", FOCUS, "women", "the prevention of trafficking"),  # not Peru's
+    ("In Peru, what does IOM's work focus on?", FOCUS, "Colombia", "women who have been trafficked"),
+    ("What does the plan focus on?", PLAN, "preventing human trafficking", None),  # inside the object: it grows as any
+    ("What does the plan rely on?", PLAN, "the main tool", None),  # the sentence says no such thing
+    ("What month is the vote held on?", "The vote is held on the first Thursday in May.", "May", None),  # a time asked
+    ("Which region is Hebei part of?", "Hebei was part of the Central Region, next to Henan.", "Henan", None),  # a name
+])
+def test_a_question_ending_on_its_preposition_gets_that_prepositions_object(question, text, span, expected):
+    s = text.index(span)
+    found = C.stranded(question, text, s, s + len(span), 0, len(text))
+    assert (text[slice(*found)] if found else None) == expected
+
+
 def test_a_missing_parser_is_a_model_error_not_a_traceback(monkeypatch):
     from qa.errors import ModelError
 
