@@ -16,6 +16,7 @@ is not "Ana Guzmán".
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Callable, Literal, NamedTuple
 
@@ -42,6 +43,9 @@ _FIELD = r"(?:(?:tele)?phone|mobile|cell|fax|e-?mail)(?:\s+(?:number|address))?"
 _FIELD_OF = re.compile(  # "the phone number of Jaime Paredes", "the e-mail address given for Ana Guzmán"
     rf"\b{_FIELD}\s+(?:(?:is|are|was|were|given|listed|provided|shown)\s+){{0,2}}(?:of|for)\s+(?P<topic>[^?]+)", re.I)
 _FIELD_OWNED = re.compile(rf"(?P<topic>[A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*)*)['’]s\s+{_FIELD}\b")  # "Ana Guzmán's e-mail"
+_FIELD_TERSE = re.compile(  # "jaime paredes mobile number", "e-mail Ana Guzmán": a search box's words, no verb
+    rf"^\W*(?:(?P<topic>(?:(?!\b(?:what|which|who|whom|whose|where|when|how|is|are|was|the)\b)[^?,;])+?)\s+{_FIELD}"
+    rf"|{_FIELD}\s+(?P<after>(?:(?!\b(?:what|which|who|whom|whose|where|when|how|is|are|was)\b)[^?,;])+?))\W*$", re.I)
 _BLOCK_OPENER = re.compile(r"^[^\n]{0,60}\bcontact\b[^\n.]{0,40}$", re.I | re.M)  # a short line, no full stop after
 
 
@@ -72,7 +76,8 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
     The topic is the question's other half: what follows "contact" ("Who is the contact for
     the release on the tri-national meeting?") or, when nothing does, what precedes it.
     Without "contact", a phone or e-mail "of" or "for" someone or something ("the phone
-    number of Jaime Paredes", "Ana Guzmán's e-mail") names its topic, with what the question
+    number of Jaime Paredes", "Ana Guzmán's e-mail", or a search box's "jaime paredes mobile
+    number") names its topic, with what the question
     says before it ("For the release about the Cuenca agreements, what mobile number is
     given for Ana Guzmán?": she is listed by two releases). Without a topic there
     is no telling which release is meant, and the reader answers."""
@@ -80,10 +85,10 @@ def asks_contact(question: str) -> tuple[Field, str] | None:
     if m and _NOT_PRESS.search(question):
         return None
     if not m:
-        owned = _FIELD_OF.search(question) or _FIELD_OWNED.search(question)
-        if not owned or not topic_words(owned.group("topic")):
+        owned = _FIELD_OF.search(question) or _FIELD_OWNED.search(question) or _FIELD_TERSE.search(question)
+        topic = (owned.group("topic") or owned.group("after") or "").strip() if owned else ""
+        if not topic_words(topic):
             return None
-        topic = owned.group("topic").strip()
         lead = question[: owned.start()].strip(" ,;:")  # "For the release about the Cuenca agreements, what"
         if topic_words(lead):
             topic = f"{lead} {topic}"  # a person listed by several releases, and the release meant
@@ -123,9 +128,15 @@ def find_contact(question: str, index: Index, encoder: Encoder | None, mode: Mod
         return None
     text = doc_text(doc)
     span, block = contact_field(text, field), contact_block(text)
-    if span is None or (_a_name(topic) and not topic_words(topic) <= topic_words(text[slice(*block)])):
-        return None  # "the phone number of Rogelio Bernal", whom the release quotes but does not list
+    listed = _a_name(topic) or (_FIELD_TERSE.search(question) and not _CONTACT.search(question))  # a person, then
+    if span is None or (listed and not topic_words(_unaccented(topic)) <= topic_words(_unaccented(text[slice(*block)]))):
+        return None  # "the phone number of Rogelio Bernal", whom the release quotes but does not list; "helpline phone number"
     return Contact(doc, span, hits, share)
+
+
+def _unaccented(text: str) -> str:
+    """``text`` without its accents: a user types "ana guzman" for Ana Guzmán."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _a_name(topic: str) -> bool:

@@ -725,7 +725,21 @@ def test_a_when_phrase_keeps_the_words_that_say_which_time(question, text, span,
 ])
 def test_a_when_phrase_ends_with_its_time(question, text, span, expected):
     s = text.index(span)
-    a, b = P.just_the_time(question, text, s, s + len(span))
+    a, b = P.just_the_time(question, text, s, s + len(span), 0, len(text))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("Since when has IOM worked with USAID funds?", "Since 2006, with USAID funds, IOM has worked with local authorities.",
+     "local authorities", "2006"),  # the sentence's one time; "Since when" is a when-question
+    ("When did IOM work with USAID?", "From 2006 to 2010 and in 2012, IOM worked with local authorities.",
+     "local authorities", "local authorities"),  # two times: no telling which
+    ("Who has IOM worked with since 2006?", "Since 2006, IOM has worked with local authorities.",
+     "local authorities", "local authorities"),  # not a when-question
+])
+def test_a_when_phrase_with_no_time_takes_the_sentences_only_time(question, text, span, expected):
+    s = text.index(span)
+    a, b = P.just_the_time(question, text, s, s + len(span), 0, len(text))
     assert text[a:b] == expected
 
 
@@ -983,6 +997,17 @@ def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, w
     assert K.wrong_kind(question, phrase, ", with funding from USAID") is wrong
 
 
+@pytest.mark.parametrize("question, phrase, after, wrong", [
+    ("What is Nadia Zelisko's job title at IOM Ecuador?", "Tel", ": 593.2.4449.28/29", True),  # a line's label
+    ("What does the release give after the name?", "E-mail:", " nzelisko@oim.org.ec", True),
+    ("What kind of phone did they use?", "mobile", " phones were cheap.", False),  # a word, not a label
+    ("What were the two theories of immunity?", "cellular", " and humoral theories", False),
+    ("Which firm was named?", "Telefónica", ": a firm", False),  # a word that starts like a label
+])
+def test_a_contact_line_s_label_answers_nothing(question, phrase, after, wrong):
+    assert K.wrong_kind(question, phrase, after) is wrong
+
+
 def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert not K.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
     assert K.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
@@ -1053,8 +1078,10 @@ def test_a_phrase_of_the_wrong_kind_abstains_with_zero_confidence(calibrated):
     ans = _extract(Scripted("Ministry of the Interior"), "How many cases were reported?")
     assert ans.answer == "187"  # the quantity rule finds the figure: of the right kind, answered
     ans = _extract(Scripted("Ministry of the Interior"), "When did the programme begin?")
+    assert ans.answer == "2012"  # the sentence's only time: of the right kind, answered
+    ans = _extract(Scripted("Ministry of the Interior"), "Besides the Ministry of the Interior, who supported it?")
     assert ans.abstained and ans.confidence == 0.0 and ans.best is not None
-    assert not _extract(Scripted("2012"), "When did the programme begin?").abstained
+    assert not _extract(Scripted("Ministry of the Interior"), "Who supported the programme?").abstained
 
 
 def test_a_phrase_in_the_contact_block_is_no_answer(calibrated):

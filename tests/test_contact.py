@@ -57,6 +57,9 @@ BLOCK_TIGHT = (
     ("Who can journalists call about the tri-national meeting?", ("name", "tri-national meeting")),
     ("Who do I write to about the new funding?", ("name", "new funding")),
     ("Who did the minister call about the agreements?", None),  # a fact about a call, not a press contact
+    ("jaime paredes mobile number", ("mobile", "jaime paredes")),  # a search box's words
+    ("e-mail ana guzman?", ("email", "ana guzman")),
+    ("What is the phone number?", None),  # no owner
 ])
 def test_a_contact_question_splits_into_the_field_and_the_release_s_topic(question, expected):
     got = C.asks_contact(question)
@@ -135,6 +138,8 @@ def test_the_contact_block_needs_a_phone_or_an_e_mail(text, block):
     ("What is the phone number of Jaime Paredes?", "+593 2 2266-304 or 305"),
     ("What is Maria Isabel Moncayo's e-mail address?", "mmoncayo@oim.org.ec"),
     ("What mobile number is given for Jaime Paredes?", "+593 9 3597322"),  # the "Mobile:" line, spaces collapsed
+    ("jaime paredes mobile number", "+593 9 3597322"),  # a search box's words, lower case
+    ("maria isabel moncayo email", "mmoncayo@oim.org.ec"),
     ("For the release about the agreements with Guamote, Colta and Cuenca, what mobile number is given for "
      "Ana Guzmán?", "+593 9 3597-322"),  # she is listed by two releases, only this one gives a mobile
 ])
@@ -148,6 +153,12 @@ def test_a_person_the_release_quotes_but_does_not_list_is_no_contact(releases):
     assert C.find_contact("What is the phone number of Rogelio Bernal?", releases.index, releases.encoder,
                           "hybrid", 5, releases.doc_text) is None
     assert releases.ask("What is the phone number of Rogelio Bernal?").abstained
+    for terse in ("rogelio bernal phone number", "helpline phone number"):  # in lower case, only a listed person
+        assert C.find_contact(terse, releases.index, releases.encoder, "hybrid", 5, releases.doc_text) is None
+
+
+def test_a_person_typed_without_accents_is_found_in_the_block():
+    assert C._unaccented("ana guzmán") == "ana guzman" and C._unaccented("Ñandú") == "Nandu"
 
 
 def test_a_block_at_the_top_of_a_release_ends_where_the_prose_begins():
