@@ -431,6 +431,8 @@ WHEN_QUESTION = re.compile(  # "When ...", "Since when ...", "In what year ...",
 _TIME_BEFORE = re.compile(
     r"(?<![\w-])((?:(?:the|this|that|these|those)\s+)?(?:(?:coming|next|previous|past|last|early|late|mid|same)\s+)+)$", re.I)
 
+_TIME_MODIFIED = re.compile(r"(?:coming|next|previous|past|last|early|late|mid|same)\s", re.I)
+_TIME_ARTICLE = re.compile(r"(?<![\w-])((?:the|this|that|these|those)\s+)$", re.I)
 
 _MONTH = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"  # not "may"
 _ORDINAL = (r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
@@ -471,11 +473,14 @@ def just_the_time(question: str, text: str, start: int, end: int, lo: int, hi: i
 
 def whole_time(question: str, text: str, start: int, end: int, lo: int) -> tuple[int, int]:
     """A when-question's phrase keeps the words before it that say which time ("months"
-    -> "the coming months", "11th century" -> "the early 11th century"). Development
+    -> "the coming months", "11th century" -> "the early 11th century"), and the article
+    before a phrase that starts with such a word ("coming months" -> "the coming months"). Development
     reads: 2 answers changed, both closer (F1 +.000 and +.000; EM +1)."""
     if not WHEN_QUESTION.search(question):
         return start, end
     before = _TIME_BEFORE.search(text, lo, start)
+    if not before and _TIME_MODIFIED.match(text, start, end):  # "coming months" -> "the coming months"
+        before = _TIME_ARTICLE.search(text, lo, start)
     return (before.start(1), end) if before else (start, end)
 
 

@@ -703,6 +703,8 @@ def test_a_phrase_never_cuts_a_word_or_a_figure(text, span, expected):
      "the coming months"),
     ("When did the reform begin?", "It began in the early 11th century.", "11th century", "the early 11th century"),
     ("When was the crisis?", "It was the 1979 crisis.", "1979", "1979"),  # an article alone adds nothing
+    ("When will the seminars take place?", "In the coming months, the Commission will hold seminars.",
+     "coming months", "the coming months"),  # the article of a phrase that starts with "coming"
     ("What did they hold?", "In the coming months they hold seminars.", "seminars", "seminars"),  # not a when
 ])
 def test_a_when_phrase_keeps_the_words_that_say_which_time(question, text, span, expected):
