@@ -24,10 +24,13 @@ time) parses the chosen sentence, and the phrase grows:
   without the clause qualifying the last item and never to half a bracket.
 
 "What led / caused / prompted ...?" is answered instead by the subject of the sentence's
-cause verb (``cause``). Measured in eval/NOTES.md (the fifth and sixth sessions): on our
-releases' questions answers that hold a gold answer rose, on the development set token F1
-stayed level and exact match fell a little (SQuAD's answers leave out the noun the
-question names and the clause that says which).
+cause verb (``cause``), a question that ends on its word and preposition ("What does the
+plan focus on?") by that preposition's object in the sentence (``stranded``), and "How are
+victims lured?" by the way the sentence names ("lured romantically or with promises of
+legitimate employment", ``way``). Measured in eval/NOTES.md (the fifth to seventh
+sessions): on our releases' questions answers that hold a gold answer rose, on the
+development set token F1 stayed level and exact match fell a little (SQuAD's answers leave
+out the noun the question names and the clause that says which).
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> t
     for "What led ...?", the cause's subject instead), and kept on one line of a block of
     short lines (a contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
     s, e = cause(question, text, lo, hi) or stranded(question, text, start, end, lo, hi) or \
-        _grown(question, text, start, end, lo, hi)
+        way(question, text, start, end, lo, hi) or _grown(question, text, start, end, lo, hi)
     return one_line(text, s, e, lo, hi) if (s, e) != (start, end) else (start, end)
 
 
@@ -137,6 +140,28 @@ def stranded(question: str, text: str, start: int, end: int, lo: int, hi: int) -
     if any(s <= start and end <= e for s, e in found):
         return None  # the reader's phrase is part of the object: it grows as any phrase does
     return next((f for f in found if f[0] < end and start < f[1]), found[0] if found else None)
+
+
+_HOW = re.compile(
+    r"^\W*how\s+(?:do|does|did|are|is|was|were|can|could|will|would|have|has)\b", re.I)
+
+
+def way(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """"How are victims lured?" asks for the way the sentence ``[lo, hi)`` says it is done:
+    the manner adverb of a verb, with the verb right before it, and what is coordinated with
+    it ("lured romantically or with promises of legitimate employment"), when the reader's
+    phrase holds none of it."""
+    if not _HOW.match(question) or not re.search(r"\w{3,}ly\b", text[lo:hi]):
+        return None
+    doc = _parse(text[lo:hi])
+    for t in doc:
+        if t.dep_ == "advmod" and t.pos_ == "ADV" and t.lower_.endswith("ly") and len(t) > 5 and t.head.pos_ == "VERB" \
+                and t.i > t.head.i and any(c.dep_ == "conj" for c in t.children):
+            tokens = [t.head, *t.subtree] if t.head.i == t.i - 1 else list(t.subtree)  # "lured romantically ..."
+            s, e = trimmed(text, lo + tokens[0].idx, lo + tokens[-1].idx + len(tokens[-1]))
+            if not (s < end and start < e) and _paired(text, s, e):
+                return s, e
+    return None
 
 
 @lru_cache(maxsize=4)

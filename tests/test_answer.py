@@ -1350,6 +1350,30 @@ def test_a_question_ending_on_its_preposition_gets_that_prepositions_object(ques
     assert (text[slice(*found)] if found else None) == expected
 
 
+LURED = ("In cases of sexual exploitation, victims are lured romantically or with promises of legitimate employment "
+         "and then forced into prostitution.")
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("How do traffickers lure victims into sexual exploitation?", "forced into prostitution",
+     "lured romantically or with promises of legitimate employment"),  # the way, with its verb
+    ("How are victims recruited?", "victims", "lured romantically or with promises of legitimate employment"),
+    ("How do traffickers lure victims?", "romantically", None),  # the reader's phrase holds the way already
+    ("What are victims forced into?", "forced into prostitution", None),  # not a how-question
+    ("How do traffickers lure victims?", "lured", None),
+])
+def test_a_how_question_gets_the_way_its_sentence_names(question, span, expected):
+    s = LURED.index(span)
+    found = C.way(question, LURED, s, s + len(span), 0, len(LURED))
+    assert (LURED[slice(*found)] if found else None) == expected
+
+
+def test_a_lone_manner_adverb_is_not_the_way():
+    text = "The votes are weighted inversely to member state size."  # "weighted inversely" was worse on SQuAD
+    s = text.index("member state size")
+    assert C.way("How are the votes weighted?", text, s, s + 17, 0, len(text)) is None
+
+
 def test_a_missing_parser_is_a_model_error_not_a_traceback(monkeypatch):
     from qa.errors import ModelError
 
