@@ -68,7 +68,8 @@ _PERSON_ASKED = re.compile(
     r"|managers?|presidents?|secretar\w+|staff|members?|speakers?|authors?|names?|organi[sz]ations?|agenc(?:y|ies)"
     r"|institutions?|ministr(?:y|ies)|offices?|bod(?:y|ies)|groups?|entit(?:y|ies)|governments?|partners?)\b|\bname\b", re.I)
 _NAME_ASKED = re.compile(  # "Which IOM official commented ...?", "Which Peruvian ministry ...?": a name is asked for
-    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:official|officer|director|chief|spokes(?:person|man|woman)|representative"
+    r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|the|a|an)\b)[\w-]+\s+){0,2}?"
+    r"(?:official|officer|director|chief|spokes(?:person|man|woman)|representative"
     r"|minister|coordinator|manager|president|secretary|ambassador|mayor|governor|expert"
     r"|ministry|agency|organi[sz]ation|institution|department|council|commission|office)\b(?!['’]s)", re.I)
 _TITLE_ASKED = re.compile(  # "What is the title of the ILO study ...?": a title is capitalised or quoted

@@ -999,6 +999,7 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("What is the official's role?", "chief of mission", False),  # the official's, not which official
     ("Which Peruvian ministry sent representatives?", "advisors, coordinators and directors", True),  # a body's name
     ("Which Peruvian ministry sent representatives?", "the Ministry of the Interior", False),
+    ("What does the ministry say about the cases?", "cases were reported", False),  # the ministry's words, not which
 ])
 def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, wrong):
     assert K.wrong_kind(question, phrase, ", with funding from USAID") is wrong
