@@ -128,7 +128,8 @@ def find_contact(question: str, index: Index, encoder: Encoder | None, mode: Mod
         return None
     text = doc_text(doc)
     span, block = contact_field(text, field), contact_block(text)
-    listed = _a_name(topic) or (_FIELD_TERSE.search(question) and not _CONTACT.search(question))  # a person, then
+    # a capitalised name, or a search box's owner ("helpline phone number" names no one), must be listed in the block
+    listed = _a_name(topic) or (_FIELD_TERSE.search(question) and not _CONTACT.search(question))
     if span is None or (listed and not topic_words(_unaccented(topic)) <= topic_words(_unaccented(text[slice(*block)]))):
         return None  # "the phone number of Rogelio Bernal", whom the release quotes but does not list; "helpline phone number"
     return Contact(doc, span, hits, share)
