@@ -70,9 +70,10 @@ def parser():
 
 
 def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)`` (or,
-    for "What led ...?", the cause's subject instead), and kept on one line of a block of
-    short lines (a contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
+    """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)`` (or
+    instead the cause's subject for "What led ...?", the closing preposition's object for
+    "What does it focus on?", the way for "How are victims lured?"), and kept on one line of
+    a block of short lines (a contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
     s, e = cause(question, text, lo, hi) or stranded(question, text, start, end, lo, hi) or \
         way(question, text, start, end, lo, hi) or _grown(question, text, start, end, lo, hi)
     return one_line(text, s, e, lo, hi) if (s, e) != (start, end) else (start, end)
@@ -97,8 +98,7 @@ def cause(question: str, text: str, lo: int, hi: int) -> tuple[int, int] | None:
         if _CAUSE_SAID.fullmatch(verb.text) and verb.pos_ == "VERB":
             subject = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and c.i < verb.i]
             if subject:
-                tokens = list(subject[0].subtree)
-                return trimmed(text, lo + tokens[0].idx, lo + tokens[-1].idx + len(tokens[-1]))
+                return _span(text, lo, list(subject[0].subtree))
     return None
 
 
@@ -136,8 +136,7 @@ def stranded(question: str, text: str, start: int, end: int, lo: int, hi: int) -
         at = next((p for p in doc[word.i + 1:word.i + 4] if p.lower_ == prep and p.dep_ == "prep"), None)
         objects = [c for c in at.children if c.dep_ in _OBJECTS] if at is not None else []
         if objects:
-            tokens = list(objects[0].subtree)
-            s, e = trimmed(text, lo + tokens[0].idx, lo + tokens[-1].idx + len(tokens[-1]))
+            s, e = _span(text, lo, list(objects[0].subtree))
             if s < e and _paired(text, s, e) and not other_place(question, text[lo:s], text[e:hi]) \
                     and stems(text[s:e]) - stems(question):
                 found.append((s, e))
@@ -163,8 +162,7 @@ def way(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tup
     for t in doc:
         if t.dep_ == "advmod" and t.pos_ == "ADV" and t.lower_.endswith("ly") and len(t) > 5 and t.head.pos_ == "VERB" \
                 and t.i > t.head.i and any(c.dep_ == "conj" for c in t.children):
-            tokens = [t.head, *t.subtree] if t.head.i == t.i - 1 else list(t.subtree)  # "lured romantically ..."
-            s, e = trimmed(text, lo + tokens[0].idx, lo + tokens[-1].idx + len(tokens[-1]))
+            s, e = _span(text, lo, [t.head, *t.subtree] if t.head.i == t.i - 1 else list(t.subtree))  # "lured romantically"
             if not (s < end and start < e) and _paired(text, s, e):
                 return s, e
     return None
@@ -172,9 +170,14 @@ def way(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tup
 
 @lru_cache(maxsize=4)
 def _parse(sentence: str):
-    """The sentence's parse, a wrapped line read as one sentence (offsets stay); cached, so a
-    "What led ...?" question whose sentence names no cause is not parsed twice."""
+    """The sentence's parse, a wrapped line read as one sentence (offsets stay); cached, so
+    the rules of ``whole`` that find nothing to take leave the parse to the next."""
     return parser()(sentence.replace("\n", " "))
+
+
+def _span(text: str, lo: int, tokens: list) -> tuple[int, int]:
+    """The file offsets of ``tokens`` (in order, parsed from the sentence at ``lo``), trimmed."""
+    return trimmed(text, lo + tokens[0].idx, lo + tokens[-1].idx + len(tokens[-1]))
 
 
 def _paired(text: str, start: int, end: int) -> bool:

@@ -429,10 +429,11 @@ _TIME_PREPOSITION = r"(?:in|on|by|at|since|until|from|during)\s+"
 WHEN_QUESTION = re.compile(  # "When ...", "Since when ...", "In what year ...", "What century ...", "... until when?"
     rf"^\W*(?:{_TIME_PREPOSITION})?(?:when\b|{_TIME_ASKED})|(?<=\s){_TIME_PREPOSITION}(?:{_TIME_ASKED}|when\b)", re.I)
 _WHICH_TIME = r"(?:coming|next|previous|past|last|early|late|mid|same)"  # "the coming months", "the early 11th century"
-_TIME_BEFORE = re.compile(rf"(?<![\w-])((?:(?:the|this|that|these|those)\s+)?(?:{_WHICH_TIME}\s+)+)$", re.I)
+_THE = r"(?:the|this|that|these|those)\s+"
+_TIME_BEFORE = re.compile(rf"(?<![\w-])((?:{_THE})?(?:{_WHICH_TIME}\s+)+)$", re.I)
 
 _TIME_MODIFIED = re.compile(rf"{_WHICH_TIME}\s", re.I)
-_TIME_ARTICLE = re.compile(r"(?<![\w-])((?:the|this|that|these|those)\s+)$", re.I)
+_TIME_ARTICLE = re.compile(rf"(?<![\w-])({_THE})$", re.I)
 
 _MONTH = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"  # not "may"
 _ORDINAL = (r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"

@@ -157,8 +157,11 @@ def test_a_person_the_release_quotes_but_does_not_list_is_no_contact(releases):
         assert C.find_contact(terse, releases.index, releases.encoder, "hybrid", 5, releases.doc_text) is None
 
 
-def test_a_person_typed_without_accents_is_found_in_the_block():
+def test_a_person_typed_without_accents_is_found_in_the_block(releases):
     assert C._unaccented("ana guzmán") == "ana guzman" and C._unaccented("Ñandú") == "Nandu"
+    found = C.find_contact("ana guzman email", releases.index, releases.encoder, "hybrid", 5, releases.doc_text)
+    assert found is not None  # "Ana Guzmán" of the block, typed as a search box would
+    assert releases.doc_text(found.doc)[slice(*found.span)].startswith("aguzman@")
 
 
 def test_a_block_at_the_top_of_a_release_ends_where_the_prose_begins():
