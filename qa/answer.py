@@ -46,11 +46,12 @@ import numpy as np
 from .chunk import normalise
 from .constituent import whole
 from .contact import Contact, off_limits
+from .embed import Encoder
 from .kind import wrong_kind
-from .phrase import shape, stems, trimmed
+from .phrase import shape, stem, stems, trimmed
 from .polarity import negation_miss, opposite_miss
 from .reader import Guess, Reader
-from .retrieve import rare_miss
+from .retrieve import bm25_tokens, rare_miss
 from .types import Answer, Citation, Hit, Passage
 
 NO_ANSWER = "The releases do not answer this."
@@ -59,6 +60,7 @@ TOP_CHUNKS = 3  # the reader reads this many best chunks
 _QCAP = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*")
 _QNUM = re.compile(r"\d[\d,.]*")
 _WORD = re.compile(r"\w+")
+_DEGREE = re.compile(r"\bhow\s+(long|far|old|often|big|large|tall|high|deep|wide|soon|late|early|frequently)\b")
 
 
 def calibration() -> dict:
@@ -140,12 +142,19 @@ def confidence_features(question: str, hits: list[Hit], guesses: list[Guess | No
     different rate with another. Measured with the readers of the two halves: the threshold
     set for 9% false abstentions on one half abstained on 5.5% and 11.9% of the other
     half's answerable questions with raw logits, 10.0% and 10.5% with log-probabilities.
+
+    The degree word of "How long / old / far …?" is not counted as a word the sentence
+    misses (it asks for the answer, "for the next three years"), and a hyphened name is
+    found by its parts ("IOM-USAID" in a sentence naming IOM and USAID).
     """
     g = guesses[best]
     read = [x for x in guesses if x is not None]
     others = [x.score - x.total for k, x in enumerate(guesses) if k != best and x is not None]
     b = sorted((h.bm25 for h in hits), reverse=True) + [0.0, 0.0]
-    terms = stems(question)
+    asked = _DEGREE.findall(question.lower())  # stemmed as stems() and as BM25 ("early": early, earli)
+    degree = {stem(w) for w in asked} | {t for ts in bm25_tokens(asked, ids=False) for t in ts} if asked else set()
+    terms = stems(question) - degree
+    idf = {t: w for t, w in (idf or {}).items() if t not in degree}
     caps = [m.group() for m in _QCAP.finditer(question)]
     nums = _QNUM.findall(question)
     lower = passage.lower()
@@ -164,13 +173,13 @@ def confidence_features(question: str, hits: list[Hit], guesses: list[Guess | No
         (b[0] - b[1]) / b[0] if b[0] > 0 else 0.0,
         len(terms - stems(passage)) / len(terms) if terms else 0.0,
         len(terms - stems(sentence)) / len(terms) if terms else 0.0,
-        float(sum(c.lower() not in lower for c in caps)),
+        float(sum(any(part not in lower for part in c.lower().split("-") if part) for c in caps)),
         float(sum(n not in passage for n in nums)),
         math.log1p(len(terms)),
         negation_miss(question, sentence),
         opposite_miss(question, sentence),
         len(terms - stems(f"{before} {sentence}")) / len(terms) if terms else 0.0,
-        rare_miss(idf or {}, sentence),
+        rare_miss(idf, sentence),
     ]
 
 
@@ -264,6 +273,7 @@ def word_pairs(text: str) -> set[tuple[str, str]]:
 
 
 CHOICE_FEATURES = ("support", "support_share", "retrieval", "overlap", "context", "pairs", "length", "peak")
+RERANK_FEATURES = (*CHOICE_FEATURES, "meaning")  # a close choice adds the question-sentence cosine (``choice``)
 
 
 def choice_features(g: Guess, retrieval: float, terms: set[str], pairs: set[tuple[str, str]], text: str,
@@ -298,7 +308,7 @@ def options(question: str, guesses: list[list[Guess]], hits: list[Hit],
 
 
 def choice(question: str, guesses: list[list[Guess]], hits: list[Hit], material: list[Material],
-           weights: dict) -> tuple[int, int] | None:
+           weights: dict, encoder: Encoder | None = None) -> tuple[int, int] | None:
     """The (passage, sentence) whose guess wins: the highest weighted sum of its
     ``choice_features`` (support's weight is 1 unless ``weights`` says otherwise).
 
@@ -308,21 +318,39 @@ def choice(question: str, guesses: list[list[Guess]], hits: list[Hit], material:
     F1 .436 -> .455 with the question's words added to support and retrieval; gold
     sentence first .809 -> .827 and .769 -> .781 on the two halves with the logit over
     all eight features instead of a grid over the first three (eval/NOTES.md).
+
+    A close call is weighed again (``rerank``): when the best two are within
+    ``weights["rerank"]["margin"]``, the best ``top`` sentences are re-scored with one more
+    feature, the cosine of the question and the sentence by ``encoder``. The embedding
+    model knows paraphrases that the reader, fine-tuned on 2,900 questions, does not
+    ("concentrates on" / "focuses on"); encoding a few sentences costs about half a
+    reader pass, so only the close calls (about 1 question in 5) pay it. Used only with the model
+    it was fitted with (eval/NOTES.md, the eighth session).
     """
     scale = [float(weights.get(name, 1.0 if name == "support" else 0.0)) for name in CHOICE_FEATURES]
-    best, picked = -math.inf, None
-    for k, i, features, _ in options(question, guesses, hits, material):
-        value = sum(w * f for w, f in zip(scale, features) if w)
-        if value > best:
-            best, picked = value, (k, i)
-    return picked
+    scored = [(sum(w * f for w, f in zip(scale, features) if w), k, i, features, text)
+              for k, i, features, text in options(question, guesses, hits, material)]
+    scored = sorted((s for s in scored if s[0] > -math.inf), key=lambda s: -s[0])  # stable: ties keep reading order
+    if not scored:
+        return None
+    again = weights.get("rerank")
+    if (again and encoder is not None and encoder.name == again["model"] and len(scored) > 1
+            and scored[0][0] - scored[1][0] < again["margin"]):
+        top = scored[: int(again["top"])]
+        vectors = encoder.encode([question, *(s[4] for s in top)])
+        fitted = [float(again["weights"].get(name, 0.0)) for name in RERANK_FEATURES]
+        values = [sum(w * f for w, f in zip(fitted, (*s[3], float(vectors[0] @ vectors[j + 1]))))
+                  for j, s in enumerate(top)]
+        scored = [top[int(np.argmax(values))]]
+    return scored[0][1], scored[0][2]
 
 
 def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material: list[Material], sentences: np.ndarray,
-           doc_text: Callable[[int], str], weights: dict, idf: dict[str, float] | None = None) -> Read | None:
+           doc_text: Callable[[int], str], weights: dict, idf: dict[str, float] | None = None,
+           encoder: Encoder | None = None) -> Read | None:
     """The winning guess in file offsets, trimmed, with its sentence and confidence features
-    (``idf``: the question's terms' IDF, see ``confidence_features``)."""
-    picked = choice(question, guesses, hits, material, weights)
+    (``idf``: the question's terms' IDF, see ``confidence_features``; ``encoder``: see ``choice``)."""
+    picked = choice(question, guesses, hits, material, weights, encoder)
     if picked is None:
         return None
     best, i = picked
@@ -344,12 +372,12 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,
          doc_text: Callable[[int], str], reader: Reader, weights: dict, top: int = TOP_CHUNKS,
-         idf: dict[str, float] | None = None) -> Read | None:
+         idf: dict[str, float] | None = None, encoder: Encoder | None = None) -> Read | None:
     """The reader's answer over the best ``top`` chunks, before the confidence is applied;
     ``weights`` is the mode's ``choice`` entry of the calibration."""
     material = passages_of(hits, chunks, sentences, doc_text, top)
     guesses = reader.read(question, [m.text for m in material], [m.starts for m in material])
-    return decide(question, hits, guesses, material, sentences, doc_text, weights, idf)
+    return decide(question, hits, guesses, material, sentences, doc_text, weights, idf, encoder)
 
 
 def extract(
@@ -364,17 +392,19 @@ def extract(
     read_hits: list[Hit] | None = None,
     idf: dict[str, float] | None = None,
     shown_text: Callable[[int], str] | None = None,
+    encoder: Encoder | None = None,
 ) -> Answer:
     """Read the best chunks, pick the phrase and its sentence, or abstain; builds the full Answer.
     ``hits`` are listed as the passages; the reader reads ``read_hits`` (default: the same);
     ``idf`` is the question's terms' IDF in the index (``retrieve.term_idf``); what is shown
-    and quoted comes from ``shown_text`` (default ``doc_text``; see ``elided``).
+    and quoted comes from ``shown_text`` (default ``doc_text``; see ``elided``); ``encoder``
+    weighs close choices again (``choice``).
     An answer's release is listed first (``answer_first``)."""
     shown = shown_text or doc_text
     passages = passages_shown(hits, chunks, shown, doc_path)
     cal = calibration()
     found = read(question, read_hits or hits, chunks, sentences, doc_text, reader, cal["by_mode"][mode]["choice"],
-                 int(cal.get("top_chunks", TOP_CHUNKS)), idf)
+                 int(cal.get("top_chunks", TOP_CHUNKS)), idf, encoder)
     if found is None:
         return Answer(question, "", True, 0.0, [], passages)
     conf, threshold = confidence(found.features, mode)

@@ -209,7 +209,7 @@ class Assistant:
             asked, found = retrieve_scoped(index, question, self.encoder, max(k, 1), mode, self.doc_text)
             t1 = time.perf_counter()
             answer = extract(asked, found.hits, index.chunks, index.sentences, self.doc_text, self.doc_path,
-                             self.reader, mode, found.read, term_idf(index, asked), self.shown_text)
+                             self.reader, mode, found.read, term_idf(index, asked), self.shown_text, self.encoder)
             answer.question = question
         if not looks_english(question):  # a guess: see looks_english
             answer = replace(answer, answer="", abstained=True, confidence=0.0, citations=[], highlight=None)

@@ -15,6 +15,7 @@ from qa import answer as A
 from qa import constituent as C
 from qa import kind as K
 from qa import phrase as P
+from qa.embed import DEFAULT_MODEL
 from qa.phrase import stems
 from qa.reader import Guess, best_span, decode, near_question, words_of
 from qa.types import Hit
@@ -466,6 +467,25 @@ def test_confidence_features_see_what_the_sentence_and_the_one_before_it_miss():
     assert f["miss_context"] == pytest.approx(2 / 3) and f["miss_rare"] == 0.0  # no IDF: nothing counts as rare
 
 
+def test_a_how_long_question_and_a_hyphened_name_miss_nothing_the_sentence_answers():
+    hits = [Hit(0, 0.5, dense=0.5, bm25=3.0)]
+    guesses = [Guess(0, 4, 6.0, 1.0, 6.0)]
+    sentence = "IOM and USAID signed an agreement that will last three years."
+    idf = {"long": 5.0, "iom": 1.0, "usaid": 1.0, "agreement": 1.0, "last": 1.0}
+
+    def features(question: str) -> dict:
+        return dict(zip(A.CONFIDENCE_FEATURES, A.confidence_features(question, hits, guesses, 0, "three years",
+                                                                     sentence, sentence, "", idf)))
+
+    f = features("How long will the IOM-USAID agreement last?")
+    # "long" asks for the answer; IOM-USAID is named by its parts
+    assert (f["cap_miss"], f["miss_sentence"], f["miss_context"], f["miss_rare"]) == (0.0, 0.0, 0.0, 0.0)
+    assert f["log_terms"] == pytest.approx(np.log1p(4))
+    f = features("Why will the IOM-UNICEF agreement last long?")  # "long" is not a degree here, UNICEF is missing
+    assert f["cap_miss"] == 1.0 and f["miss_sentence"] == pytest.approx(2 / 5)  # long, unicef of five
+    assert f["miss_rare"] == pytest.approx(5.0 / 9.0)  # UNICEF has no IDF entry here: only "long" counts
+
+
 def test_the_polarity_features_read_the_quoted_sentence_and_lower_the_shipped_confidence():
     hits = [Hit(0, 0.5, dense=0.5, bm25=3.0)]
     guesses = [Guess(0, 4, 6.0, 1.0, 6.0)]
@@ -490,7 +510,10 @@ def test_shipped_calibration_is_complete_for_every_mode():
         fitted = cal["by_mode"][mode]
         assert set(fitted["confidence"]["weights"]) == set(A.CONFIDENCE_FEATURES), mode
         assert 0.0 < fitted["threshold"] < 1.0, mode
-        assert set(fitted["choice"]) == set(A.CHOICE_FEATURES), mode
+        assert set(fitted["choice"]) == {*A.CHOICE_FEATURES, "rerank"}, mode
+        again = fitted["choice"]["rerank"]
+        assert again["model"] == DEFAULT_MODEL and set(again["weights"]) == set(A.RERANK_FEATURES), mode
+        assert again["weights"]["meaning"] > 0 and again["top"] > 1 and again["margin"] > 0, mode
 
 
 # ---------------------------------------------------------------- fitting
@@ -540,6 +563,52 @@ def test_the_sentence_after_the_one_naming_the_question_s_words_can_win():
     assert [round(o[2][context], 2) for o in options] == [0.33, 1.0, 0.67]
     assert A.choice(question, guesses, [Hit(0, 1.0)], material, {}) == (0, 2)  # support alone
     assert A.choice(question, guesses, [Hit(0, 1.0)], material, {"context": 1.0}) == (0, 1)
+
+
+class _Concepts:
+    """A toy embedding model that knows one paraphrase: "concentrate" and "focuses" share a dimension."""
+
+    name = "toy-concepts"
+    dim = 4
+    _AXES = {"concentrate": 0, "focuses": 0, "plan": 1, "approved": 2, "2010": 3}
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts, progress=None):
+        self.encoded += texts
+        out = np.full((len(texts), self.dim), 1e-3, dtype=np.float32)
+        for row, text in zip(out, texts):
+            for word in re.findall(r"\w+", text.lower()):
+                if word in self._AXES:
+                    row[self._AXES[word]] += 1.0
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_a_close_choice_is_settled_by_meaning_and_a_clear_one_is_not():
+    text = "The plan focuses on prevention. The plan was approved in 2010."
+    second = text.index("The plan was")
+    material = _material((text, [second]))
+    question = "What does the plan concentrate on?"
+    again = {"model": _Concepts.name, "top": 2, "margin": 1.0, "weights": {"support": 1.0, "meaning": 5.0}}
+
+    def guesses(first: float, other: float) -> list[list[Guess]]:
+        return [[Guess(19, 29, first, 0.0, first), Guess(second + 25, second + 29, other, 0.0, other)]]
+
+    close, clear = guesses(5.0, 5.5), guesses(5.0, 6.5)
+    toy = _Concepts()
+    # support alone prefers the second sentence; the cosine knows "focuses" answers "concentrate"
+    assert A.choice(question, close, [Hit(0, 1.0)], material, {}) == (0, 1)
+    assert A.choice(question, close, [Hit(0, 1.0)], material, {"rerank": again}, toy) == (0, 0)
+    assert toy.encoded == [question, "The plan was approved in 2010.", "The plan focuses on prevention. "]
+    toy.encoded.clear()
+    assert A.choice(question, clear, [Hit(0, 1.0)], material, {"rerank": again}, toy) == (0, 1)
+    assert toy.encoded == []  # a clear verdict costs no encoding
+    other = _Concepts()
+    other.name = "another-model"  # fitted with a different model: its cosines mean nothing here
+    assert A.choice(question, close, [Hit(0, 1.0)], material, {"rerank": again}, other) == (0, 1)
+    assert other.encoded == []
+    assert A.choice(question, close, [Hit(0, 1.0)], material, {"rerank": again | {"top": 1}}, toy) == (0, 1)
 
 
 def test_word_pairs_keep_the_order_and_the_stop_words():
