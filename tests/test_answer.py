@@ -481,6 +481,9 @@ def test_a_how_long_question_and_a_hyphened_name_miss_nothing_the_sentence_answe
     # "long" asks for the answer; IOM-USAID is named by its parts
     assert (f["cap_miss"], f["miss_sentence"], f["miss_context"], f["miss_rare"]) == (0.0, 0.0, 0.0, 0.0)
     assert f["log_terms"] == pytest.approx(np.log1p(4))
+    idf["earli"] = idf.pop("long")  # BM25 stems "early" unlike stems(): both are left out
+    assert features("How early will the IOM-USAID agreement last?")["miss_rare"] == 0.0
+    idf["long"] = idf.pop("earli")
     f = features("Why will the IOM-UNICEF agreement last long?")  # "long" is not a degree here, UNICEF is missing
     assert f["cap_miss"] == 1.0 and f["miss_sentence"] == pytest.approx(2 / 5)  # long, unicef of five
     assert f["miss_rare"] == pytest.approx(5.0 / 9.0)  # UNICEF has no IDF entry here: only "long" counts
@@ -518,10 +521,9 @@ def test_shipped_calibration_is_complete_for_every_mode():
 
 # ---------------------------------------------------------------- fitting
 
-def _candidates(rng, n: int, signal: int, decoy: int) -> list[np.ndarray]:
+def _candidates(rng, n: int, signal: int, decoy: int, width: int = len(A.CHOICE_FEATURES)) -> list[np.ndarray]:
     """``n`` questions of 4 sentences each: noise features, gold where ``signal`` is highest;
     ``decoy`` is high on the first sentence, which is never gold."""
-    width = len(A.CHOICE_FEATURES)
     out = []
     for _ in range(n):
         rows = np.zeros((4, width + 1))
@@ -548,6 +550,16 @@ def test_fit_choice_learns_which_features_point_to_the_gold_sentence():
     first = [c[np.argmax(c[:, :-1] @ scale), -1] for c in test]
     assert np.mean(first) > 0.9  # as ``choice`` weighs them, on questions it was not fitted on
     assert fit.fit_choice([]) == {n: float(n == "support") for n in names}  # nothing to learn: support alone
+
+
+def test_fit_choice_fits_the_close_choice_s_features_with_the_cosine():
+    fit = _fit_module()
+    names = A.RERANK_FEATURES
+    rng = np.random.default_rng(1)
+    train = _candidates(rng, 300, names.index("meaning"), names.index("support"), len(names))
+    weights = fit.fit_choice(train, names)
+    assert set(weights) == set(names)
+    assert weights["meaning"] > 0 and weights["support"] < weights["meaning"] / 5
 
 
 def test_the_sentence_after_the_one_naming_the_question_s_words_can_win():
