@@ -170,7 +170,10 @@ def rerank_candidates(a, questions: list[Question], raw: dict[int, dict], idx: l
         rows = sorted(rows, key=lambda o: -(np.array(o[2]) @ scale))
         if len(rows) < 2 or (np.array(rows[0][2]) - np.array(rows[1][2])) @ scale >= RERANK_MARGIN:
             continue
-        rows = rows[:RERANK_TOP]
+        firsts = {}
+        for o in rows:  # one reading per sentence, its best, as choice() weighs them
+            firsts.setdefault(" ".join(o[3].split()), o)
+        rows = list(firsts.values())[:RERANK_TOP]
         vectors = a.encoder.encode([q.question, *(text for *_, text in rows)])
         out.append(np.array([[*weighed, float(vectors[0] @ vectors[j + 1]), gold[k] and contains_answer(text, q.answers)]
                              for j, (k, _, weighed, text) in enumerate(rows)], dtype=float))

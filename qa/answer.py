@@ -336,7 +336,12 @@ def choice(question: str, guesses: list[list[Guess]], hits: list[Hit], material:
     again = weights.get("rerank")
     if (again and encoder is not None and encoder.name == again["model"] and len(scored) > 1
             and scored[0][0] - scored[1][0] < again["margin"]):
-        top = scored[: int(again["top"])]
+        # a sentence read in two overlapping chunks is one candidate, its better-scored reading:
+        # the cosine weighs sentences, not readings
+        firsts = {}
+        for s in scored:
+            firsts.setdefault(" ".join(s[4].split()), s)
+        top = list(firsts.values())[: int(again["top"])]
         vectors = encoder.encode([question, *(s[4] for s in top)])
         fitted = [float(again["weights"].get(name, 0.0)) for name in RERANK_FEATURES]
         values = [sum(w * f for w, f in zip(fitted, (*s[3], float(vectors[0] @ vectors[j + 1]))))

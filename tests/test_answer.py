@@ -621,6 +621,11 @@ def test_a_close_choice_is_settled_by_meaning_and_a_clear_one_is_not():
     assert A.choice(question, close, [Hit(0, 1.0)], material, {"rerank": again}, other) == (0, 1)
     assert other.encoded == []
     assert A.choice(question, close, [Hit(0, 1.0)], material, {"rerank": again | {"top": 1}}, toy) == (0, 1)
+    # one sentence read in two overlapping chunks is one candidate: the re-rank keeps its better reading
+    twice = _material(("The plan focuses on prevention. ", []), ("The plan focuses on prevention.", []))
+    readings = [[Guess(19, 29, 5.5, 0.0, 5.5)], [Guess(4, 8, 5.0, 0.0, 5.0)]]
+    favour_second = again | {"weights": {"support": -1.0, "meaning": 5.0}}
+    assert A.choice(question, readings, [Hit(0, 1.0), Hit(1, 1.0)], twice, {"rerank": favour_second}, toy) == (0, 0)
 
 
 def test_word_pairs_keep_the_order_and_the_stop_words():
