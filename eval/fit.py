@@ -139,9 +139,9 @@ def _unpack(raw: dict) -> tuple[list[Hit], list[list[Guess]]]:
     return hits, [[Guess(int(s), int(e), *scores) for s, e, *scores in gs] for gs in raw["guesses"]]
 
 
-def _read_options(a, questions: list[Question], raw: dict[int, dict], idx: list[int]):
-    """Per answerable question of ``idx``: it, the sentences the reader read
-    (``qa.answer.options``) and, per passage, whether it is a gold file."""
+def _read(a, questions: list[Question], raw: dict[int, dict], idx: list[int]):
+    """Per answerable question of ``idx``: it, its hits, the reader's guesses, the passages
+    read and, per passage, whether it is a gold file."""
     index = a.index
     for i in idx:
         q = questions[i]
@@ -149,34 +149,31 @@ def _read_options(a, questions: list[Question], raw: dict[int, dict], idx: list[
             continue
         hits, guesses = _unpack(raw[i])
         material = A.passages_of(hits, index.chunks, index.sentences, a.doc_text)
-        yield q, A.options(q.question, guesses, hits, material), [Path(a.doc_path(m.doc)).name in q.sources for m in material]
+        yield q, hits, guesses, material, [Path(a.doc_path(m.doc)).name in q.sources for m in material]
 
 
 def sentence_candidates(a, questions: list[Question], raw: dict[int, dict], idx: list[int]) -> list[np.ndarray]:
     """Per answerable question, one row per sentence the reader read: its
     ``qa.answer.CHOICE_FEATURES``, then 1 if it holds a gold answer in a gold file."""
-    return [np.array([[*weighed, gold[k] and contains_answer(text, q.answers)] for k, _, weighed, text in rows],
+    return [np.array([[*weighed, gold[k] and contains_answer(text, q.answers)]
+                      for k, _, weighed, text in A.options(q.question, guesses, hits, material)],
                      dtype=float).reshape(-1, len(A.CHOICE_FEATURES) + 1)
-            for q, rows, gold in _read_options(a, questions, raw, idx)]
+            for q, hits, guesses, material, gold in _read(a, questions, raw, idx)]
 
 
 def rerank_candidates(a, questions: list[Question], raw: dict[int, dict], idx: list[int], weights: dict) -> list[np.ndarray]:
-    """Per answerable question whose choice under ``weights`` is close (the best two within
-    ``RERANK_MARGIN``), its best ``RERANK_TOP`` sentences: their ``qa.answer.RERANK_FEATURES``
-    (the cosine by ``a.encoder``), then 1 if it holds a gold answer in a gold file."""
-    scale = np.array([float(weights.get(n, 0.0)) for n in A.CHOICE_FEATURES])
+    """Per answerable question whose choice under ``weights`` is a close call, its
+    ``qa.answer.contenders`` (``RERANK_MARGIN``, ``RERANK_TOP``): their
+    ``qa.answer.RERANK_FEATURES`` (the cosine by ``a.encoder``), then 1 if it holds a gold
+    answer in a gold file."""
     out = []
-    for q, rows, gold in _read_options(a, questions, raw, idx):
-        rows = sorted(rows, key=lambda o: -(np.array(o[2]) @ scale))
-        if len(rows) < 2 or (np.array(rows[0][2]) - np.array(rows[1][2])) @ scale >= RERANK_MARGIN:
+    for q, hits, guesses, material, gold in _read(a, questions, raw, idx):
+        top = A.contenders(A.ranked(q.question, guesses, hits, material, weights), RERANK_MARGIN, RERANK_TOP)
+        if not top:
             continue
-        firsts = {}
-        for o in rows:  # one reading per sentence, its best, as choice() weighs them
-            firsts.setdefault(" ".join(o[3].split()), o)
-        rows = list(firsts.values())[:RERANK_TOP]
-        vectors = a.encoder.encode([q.question, *(text for *_, text in rows)])
+        vectors = a.encoder.encode([q.question, *(text for *_, text in top)])
         out.append(np.array([[*weighed, float(vectors[0] @ vectors[j + 1]), gold[k] and contains_answer(text, q.answers)]
-                             for j, (k, _, weighed, text) in enumerate(rows)], dtype=float))
+                             for j, (_, k, _, weighed, text) in enumerate(top)], dtype=float))
     return out
 
 

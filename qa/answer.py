@@ -307,10 +307,33 @@ def options(question: str, guesses: list[list[Guess]], hits: list[Hit],
     return out
 
 
+def ranked(question: str, guesses: list[list[Guess]], hits: list[Hit], material: list[Material],
+           weights: dict) -> list[tuple[float, int, int, tuple[float, ...], str]]:
+    """Every sentence of ``options`` as (weighted sum of its ``choice_features``, passage,
+    guess, features, text), best first; ties keep reading order (support's weight is 1
+    unless ``weights`` says otherwise)."""
+    scale = [float(weights.get(name, 1.0 if name == "support" else 0.0)) for name in CHOICE_FEATURES]
+    scored = [(sum(w * f for w, f in zip(scale, features) if w), k, i, features, text)
+              for k, i, features, text in options(question, guesses, hits, material)]
+    return sorted((s for s in scored if s[0] > -math.inf), key=lambda s: -s[0])
+
+
+def contenders(scored: list[tuple], margin: float, top: int) -> list[tuple]:
+    """The ``ranked`` sentences a close call is weighed again among: when the best two are
+    within ``margin``, the best ``top`` distinct sentences (one read in two overlapping
+    chunks is one candidate, its better reading: the cosine weighs sentences, not
+    readings); else none."""
+    if len(scored) < 2 or scored[0][0] - scored[1][0] >= margin:
+        return []
+    firsts: dict[str, tuple] = {}
+    for s in scored:
+        firsts.setdefault(" ".join(s[4].split()), s)
+    return list(firsts.values())[:top]
+
+
 def choice(question: str, guesses: list[list[Guess]], hits: list[Hit], material: list[Material],
            weights: dict, encoder: Encoder | None = None) -> tuple[int, int] | None:
-    """The (passage, sentence) whose guess wins: the highest weighted sum of its
-    ``choice_features`` (support's weight is 1 unless ``weights`` says otherwise).
+    """The (passage, sentence) whose guess wins: the best of ``ranked``.
 
     The weights are fitted per mode by eval/fit.py (a conditional logit: the sentences
     holding a gold answer most probable, on questions the reader never saw). Measured on
@@ -319,34 +342,26 @@ def choice(question: str, guesses: list[list[Guess]], hits: list[Hit], material:
     sentence first .809 -> .827 and .769 -> .781 on the two halves with the logit over
     all eight features instead of a grid over the first three (eval/NOTES.md).
 
-    A close call is weighed again (``rerank``): when the best two are within
-    ``weights["rerank"]["margin"]``, the best ``top`` sentences are re-scored with one more
-    feature, the cosine of the question and the sentence by ``encoder``. The embedding
-    model knows paraphrases that the reader, fine-tuned on 2,900 questions, does not
-    ("concentrates on" / "focuses on"); encoding a few sentences costs about half a
-    reader pass, so only the close calls (about 1 question in 5) pay it. Used only with the model
-    it was fitted with (eval/NOTES.md, the eighth session).
+    A close call is weighed again (``weights["rerank"]``): its ``contenders`` are re-scored
+    with one more feature, the cosine of the question and the sentence by ``encoder``. The
+    embedding model knows paraphrases that the reader, fine-tuned on 2,900 questions, does
+    not ("concentrates on" / "focuses on"); encoding a few sentences costs about half a
+    reader pass, so only the close calls pay it (18% of SQuAD's questions, 28% of our
+    release questions). Used only with the model it was fitted with (eval/NOTES.md, the
+    eighth session).
     """
-    scale = [float(weights.get(name, 1.0 if name == "support" else 0.0)) for name in CHOICE_FEATURES]
-    scored = [(sum(w * f for w, f in zip(scale, features) if w), k, i, features, text)
-              for k, i, features, text in options(question, guesses, hits, material)]
-    scored = sorted((s for s in scored if s[0] > -math.inf), key=lambda s: -s[0])  # stable: ties keep reading order
+    scored = ranked(question, guesses, hits, material, weights)
     if not scored:
         return None
     again = weights.get("rerank")
-    if (again and encoder is not None and encoder.name == again["model"] and len(scored) > 1
-            and scored[0][0] - scored[1][0] < again["margin"]):
-        # a sentence read in two overlapping chunks is one candidate, its better-scored reading:
-        # the cosine weighs sentences, not readings
-        firsts = {}
-        for s in scored:
-            firsts.setdefault(" ".join(s[4].split()), s)
-        top = list(firsts.values())[: int(again["top"])]
-        vectors = encoder.encode([question, *(s[4] for s in top)])
-        fitted = [float(again["weights"].get(name, 0.0)) for name in RERANK_FEATURES]
-        values = [sum(w * f for w, f in zip(fitted, (*s[3], float(vectors[0] @ vectors[j + 1]))))
-                  for j, s in enumerate(top)]
-        scored = [top[int(np.argmax(values))]]
+    if again and encoder is not None and encoder.name == again["model"]:
+        top = contenders(scored, again["margin"], int(again["top"]))
+        if top:
+            vectors = encoder.encode([question, *(s[4] for s in top)])
+            fitted = [float(again["weights"].get(name, 0.0)) for name in RERANK_FEATURES]
+            values = [sum(w * f for w, f in zip(fitted, (*s[3], float(vectors[0] @ vectors[j + 1]))))
+                      for j, s in enumerate(top)]
+            scored = [top[int(np.argmax(values))]]
     return scored[0][1], scored[0][2]
 
 
