@@ -1136,6 +1136,21 @@ def test_a_who_answered_by_a_place_is_of_the_wrong_kind(question, before, wrong)
     assert K.wrong_kind(question, "Quito", "", before) is wrong
 
 
+@pytest.mark.parametrize("question, phrase, before, wrong", [
+    ("Which government body leads the Commission?", "Ecuador", "Plan to combat trafficking in ", True),
+    ("Which ministry coordinates the courses?", "United States", "the courses held in ", True),
+    ("Which ministry coordinates the courses?", "Ministry of Interior", "the courses held in ", False),  # a body's name
+    ("Which body passed the law?", "Parliament", "the law was passed in ", False),  # a one-word body
+    ("Which agency funds it?", "USAID", "as announced in ", False),  # an acronym names a body
+    ("Which ministry coordinates the courses?", "Ecuador", "the Ministry of ", False),  # not after "in"
+    ("Which IOM office advises the Commission?", "Quito", "The IOM office in ", False),  # an office goes by its place
+    ("What body of water is it in?", "Atlantic", "it lies in ", False),
+    ("What did the Commission do in Quito?", "Quito", "the Commission met in ", False),  # no body asked
+])
+def test_a_body_asked_is_not_the_place_it_is_in(question, phrase, before, wrong):
+    assert K.wrong_kind(question, phrase, "", before) is wrong
+
+
 @pytest.mark.parametrize("question, phrase, wrong", [
     ("What is the title of the ILO study on trafficked children?", "sexual exploitation", True),
     ("What was the Irish title of Polo's book?", "a prominent sight", True),
