@@ -126,7 +126,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     with no amount, a place's name asked and a phrase mostly of lowercase words, what
     "Besides X, ...?" sets aside, a phrase of another place's clause ("In Peru, ..." for "In
     Colombia, what ...?"), a person or body asked ("Which IOM official ...?", "Which
-    ministry ...?") and no capital given or a body asked and the place it is in, a contact line's label ("Tel" of "Tel: ...") for any question.
+    ministry ...?") and no capital given, a body asked and the place it is in, a contact
+    line's label ("Tel" of "Tel: ...") for any question.
     Such a phrase is the reader's guess on a question the releases do not answer ("How many
     calls has the helpline received?" -> "IOM"), so its confidence is 0 and ``qa`` abstains.
     "When X, what Y?" asks for a Y, not a time. Measured on the development set's held-out
