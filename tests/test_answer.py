@@ -1372,6 +1372,23 @@ def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, p
     ("What kind of action does the plan encourage?", "It encourages comprehensive and coordinated action.",
      "comprehensive", "comprehensive and coordinated action"),
     ("How many men were in the army?", "The army had 30,000 men.", "30,000", "30,000"),  # a figure stays bare
+    ("What kind of support is IOM giving?", "IOM is providing advice and financial support to the Commission.",
+     "advice and financial", "advice and financial support"),  # a list ending on an adjective grows to its noun
+    ("Which provinces do the children come from?",
+     "Children come from the Chimborazo, Tungurahua and Imbabura provinces.", "Chimborazo, Tungurahua and Imbabura",
+     "Chimborazo, Tungurahua and Imbabura"),  # a list of names is whole without the noun the question names
+    ("What will the study enable the authorities to do?",
+     "This study will enable authorities to put in place more effective preventive measures.", "preventive measures",
+     "put in place more effective preventive measures"),  # "to do" asks for the verb over its object
+    ("What will the study enable the authorities to put in place?",
+     "This study will enable authorities to put in place more effective preventive measures.", "preventive measures",
+     "preventive measures"),  # the question names the verb
+    ("What will they be able to do?", "What they draft is a plan.", "What", "What"),  # its verb after it: no growth
+    ("What will the agreements allow local authorities to do?",
+     "The agreements will enable local authorities to draft local plans and public policies.", "draft local plans",
+     "draft local plans and public policies"),  # a phrase that holds its verb grows as any other
+    ("What kinds of growth did Kublai encourage?", "Kublai encouraged commercial, scientific, and cultural growth.",
+     "commercial, scientific, and cultural", "commercial, scientific, and cultural"),  # a list of adjectives is whole
     ("Which groups are trafficked?", "Victims include children, adolescents, women and men.", "women and men",
      "children, adolescents, women and men"),  # the whole list
     ("For what forms of exploitation are they trafficked?",
