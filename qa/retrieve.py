@@ -140,6 +140,7 @@ def retrieve(
     lexical = bm25_scores(index, question)
     if mode == "bm25":
         ids = _top(lexical, k)
+        ids = ids[lexical[ids] > 0]  # a chunk that shares no word with the question was not found
         return Retrieval([Hit(int(i), float(lexical[i]), bm25=float(lexical[i])) for i in ids], vector)
     dense_ids, dense_scores = dense_search(index, vector, max(CANDIDATES, k))
     lex_ids = _top(lexical, max(CANDIDATES, k))

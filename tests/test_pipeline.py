@@ -125,6 +125,16 @@ def test_hybrid_shows_one_chunk_per_release_but_reads_the_best_chunks(assistant)
     assert dense.read == dense.hits
 
 
+def test_bm25_finds_nothing_when_no_word_of_the_question_is_in_a_release(assistant):
+    from qa.retrieve import retrieve
+
+    assert retrieve(assistant.index, "What is the boiling point of water in Fahrenheit?", None, k=5, mode="bm25").hits == []
+    found = retrieve(assistant.index, "What is the boiling point of water in Ecuador?", None, k=5, mode="bm25").hits
+    assert found and all(h.score > 0 for h in found)  # "Ecuador" is found; chunks without it are not listed
+    answer = assistant.ask("What is the boiling point of water in Fahrenheit?", mode="bm25")
+    assert answer.abstained and answer.passages == [] and answer.confidence == 0.0
+
+
 def test_term_idf_weighs_a_question_s_rare_terms_by_the_index(assistant):
     from qa.retrieve import rare_miss, term_idf
 
