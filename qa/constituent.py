@@ -78,9 +78,9 @@ def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> t
     for "What led ...?", the closing preposition's object for "What does it focus on?", the
     way for "How are victims lured?"), and kept on one line of a block of short lines (a
     contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
-    s, e = cause(question, text, lo, hi) or stranded(question, text, start, end, lo, hi) or \
-        way(question, text, start, end, lo, hi) or _grown(question, text, *doing(question, text, start, end, lo, hi),
-                                                          lo, hi)
+    instead = cause(question, text, lo, hi) or stranded(question, text, start, end, lo, hi) or \
+        way(question, text, start, end, lo, hi)
+    s, e = instead or _grown(question, text, *doing(question, text, start, end, lo, hi), lo, hi)
     return one_line(text, s, e, lo, hi) if (s, e) != (start, end) else (start, end)
 
 

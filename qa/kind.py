@@ -67,13 +67,15 @@ _PERSON_ASKED = re.compile(
     r"|spokes\w+|representatives?|persons?|people|man|woman|men|women|ministers?|experts?|coordinators?|leaders?"
     r"|managers?|presidents?|secretar\w+|staff|members?|speakers?|authors?|names?|organi[sz]ations?|agenc(?:y|ies)"
     r"|institutions?|ministr(?:y|ies)|offices?|bod(?:y|ies)|groups?|entit(?:y|ies)|governments?|partners?)\b|\bname\b", re.I)
+_WHICH_FEW = (  # "Which", "What", then up to two words that are not a verb or an article
+    r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|the|a|an)\b)[\w-]+\s+){0,2}?")
 _NAME_ASKED = re.compile(  # "Which IOM official commented ...?", "Which Peruvian ministry ...?": a name is asked for
-    r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|the|a|an)\b)[\w-]+\s+){0,2}?"
+    _WHICH_FEW +
     r"(?:official|officer|director|chief|spokes(?:person|man|woman)|representative"
     r"|minister|coordinator|manager|president|secretary|ambassador|mayor|governor|expert"
     r"|ministry|agency|organi[sz]ation|institution|department|council|commission|office)\b(?!['’]s)", re.I)
 _BODY_ASKED = re.compile(  # "Which government body ...?", "Which ministry ...?"; not an office, named by its place
-    r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|the|a|an)\b)[\w-]+\s+){0,2}?"
+    _WHICH_FEW +
     r"(?:ministr(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?|institutions?|departments?|councils?|commissions?"
     r"|bod(?:y|ies)|authorit(?:y|ies)|committees?)\b(?!['’]s|\s+of\s+water)", re.I)
 _IN_BEFORE = re.compile(r"(?<![\w-])(?i:in)\s+$")  # "in Ecuador", not "in the Ministry"
