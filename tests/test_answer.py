@@ -807,6 +807,12 @@ def test_a_when_phrase_keeps_the_words_that_say_which_time(question, text, span,
     ("When did the embargo end?", "It ended in March 1974 after talks.", "March 1974 after talks", "March 1974"),
     ("When was the crisis?", "It was the 1973 oil crisis.", "the 1973 oil crisis", "1973"),  # not "the 1973"
     ("When did the rebellions take place?", "They ran between 1621 and 1629.", "between 1621 and 1629", "between 1621 and 1629"),
+    ("When was al-Nimeiry overthrown?", "In 1985 the party did poorly in national elections, but in 1989 it rose.",
+     "1985 the party did poorly in national elections, but in 1989", "1985"),  # the time the clause runs on from
+    ("When did the war last?", "It lasted from 1756 through 1763 in Europe.", "from 1756 through 1763 in Europe",
+     "from 1756 through 1763"),  # joined times are one
+    ("When was it used?", "It was used in the 1980s and early 1990s at the interface.",
+     "1980s and early 1990s at the interface", "1980s and early 1990s"),
     ("When did the church reform begin?", "It began in the early months of 1754.", "early months of 1754", "early months of 1754"),
     ("When was the treaty signed?", "The treaty may be signed soon.", "treaty may be signed soon", "treaty may be signed soon"),
     ("Who ended the meeting?", "The meeting ends today following talks.", "today following talks", "today following talks"),
