@@ -48,7 +48,7 @@ from .constituent import whole
 from .contact import Contact, off_limits
 from .embed import Encoder
 from .kind import wrong_kind
-from .phrase import shape, stem, stems, trimmed
+from .phrase import no_dangling, shape, stem, stems, trimmed
 from .polarity import negation_miss, opposite_miss
 from .reader import Guess, Reader
 from .retrieve import bm25_tokens, rare_miss
@@ -387,7 +387,7 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se], before, idf)
     phrase, sentence = shape(question, text, (fs, fe), (ss, se), sentences[slice(*_doc_rows(sentences, doc))])
-    return Read(doc, whole(question, text, *phrase, *sentence), sentence, feats)
+    return Read(doc, no_dangling(text, *whole(question, text, *phrase, *sentence)), sentence, feats)
 
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,

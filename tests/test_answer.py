@@ -1142,6 +1142,26 @@ def test_a_who_answered_by_a_place_is_of_the_wrong_kind(question, before, wrong)
     assert K.wrong_kind(question, "Quito", "", before) is wrong
 
 
+@pytest.mark.parametrize("text, span, expected", [
+    ("It was measured at the surface of the Earth.", "the surface of the", "the surface"),
+    ("It played a role in spreading awareness of the network.", "spreading awareness of", "spreading awareness"),
+    ("The cells make protein A in the liver.", "protein A", "protein A"),  # a capital is a name's
+    ("They fought to the last before caving in.", "fought to the last before caving in",
+     "fought to the last before caving in"),  # a verb's particle
+    ("They used the time or space used by the machine.", "the time or space", "the time or space"),
+    ("The bill passed.", "The", "The"),  # nothing before it to keep: the gate below abstains
+])
+def test_a_phrase_never_ends_on_an_article_or_a_preposition(text, span, expected):
+    s = text.index(span)
+    a, b = P.no_dangling(text, s, s + len(span))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize("phrase, wrong", [("A", True), ("the", True), ("an.", True), ("A reduction", False), ("Vitamin A", False)])
+def test_an_article_alone_is_no_answer(phrase, wrong):
+    assert K.wrong_kind("What does a reduction do?", phrase) is wrong
+
+
 @pytest.mark.parametrize("question, phrase, before, wrong", [
     ("Which government body leads the Commission?", "Ecuador", "Plan to combat trafficking in ", True),
     ("Which ministry coordinates the courses?", "United States", "the courses held in ", True),
