@@ -182,12 +182,20 @@ def doing(question: str, text: str, start: int, end: int, lo: int, hi: int) -> t
     "put in place more effective preventive measures"); else ``[start, end)`` as it is."""
     if not _DO_ASKED.search(question) or start >= end:
         return start, end
-    doc = _parse(text[lo:hi])
-    toks = [t for t in doc if lo + t.idx >= start and lo + t.idx + len(t) <= end]
-    root = min(toks, key=lambda t: sum(1 for _ in t.ancestors), default=None)
+    root = _root(_inside(_parse(text[lo:hi]), lo, start, end))
     if root is None or root.dep_ != "dobj" or root.head.pos_ != "VERB" or lo + root.head.idx >= start:
         return start, end
     return trimmed(text, lo + root.head.idx, end)
+
+
+def _inside(doc, lo: int, start: int, end: int) -> list:
+    """The tokens of ``doc`` (parsed from offset ``lo``) that lie within ``[start, end)``."""
+    return [t for t in doc if lo + t.idx >= start and lo + t.idx + len(t) <= end]
+
+
+def _root(toks: list):
+    """The token of ``toks`` nearest the sentence's root (None for none)."""
+    return min(toks, key=lambda t: sum(1 for _ in t.ancestors), default=None)
 
 
 @lru_cache(maxsize=4)
@@ -211,11 +219,7 @@ def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     if start >= end or not (_NEXT_TO_MORE.match(text, end, hi) or _AFTER_ITEMS.search(text, lo, start)):
         return start, end  # nothing next to the phrase can join it: no parse
     doc = _parse(text[lo:hi])
-
-    def inside(s: int, e: int) -> list:
-        return [t for t in doc if lo + t.idx >= s and lo + t.idx + len(t) <= e]
-
-    toks = inside(start, end)
+    toks = _inside(doc, lo, start, end)
     if not toks:
         return start, end
     head = last = toks[-1]
@@ -231,12 +235,12 @@ def _grown(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
             break
     if head is not last and head.pos_ in _NOUNS and last.pos_ != "NUM":
         end = lo + head.idx + len(head)
-        toks = inside(start, end)
-    end = _with_object(text, end, lo, doc, inside(start, end))
-    end = _with_relative(question, text, end, lo, doc, inside(start, end))
+        toks = _inside(doc, lo, start, end)
+    end = _with_object(text, end, lo, doc, _inside(doc, lo, start, end))
+    end = _with_relative(question, text, end, lo, doc, _inside(doc, lo, start, end))
     if asks_one(question):
         return trimmed(text, start, end)
-    root = min(toks, key=lambda t: sum(1 for _ in t.ancestors))
+    root = _root(toks)
     kind = {"PROPN"} if root.pos_ == "PROPN" else {"NOUN", "ADJ", "VERB"}
     stop = next((t.i for t in doc[root.i:-1] if t.lower_ == "as" and doc[t.i + 1].lower_ == "well"), len(doc))
     added = [c for c in root.conjuncts if c.pos_ in kind and c.i < stop and not toks[0].i <= c.i <= toks[-1].i]

@@ -78,6 +78,7 @@ _BODY_ASKED = re.compile(  # "Which government body ...?", "Which ministry ...?"
     _WHICH_FEW +
     r"(?:ministr(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?|institutions?|departments?|councils?|commissions?"
     r"|bod(?:y|ies)|authorit(?:y|ies)|committees?)\b(?!['’]s|\s+of\s+water)", re.I)
+_ARTICLE_ALONE = re.compile(r"\W*(?:a|an|the)\W*", re.I)  # "A" of "A reduction ...": no answer
 _IN_BEFORE = re.compile(r"(?<![\w-])(?i:in)\s+$")  # "in Ecuador", not "in the Ministry"
 _BODY_WORD = re.compile(  # a one-word name that is itself a body: "Parliament", "Congress", "Interpol"
     r"\b(?:Ministr(?:y|ies)|Department|Council|Commission|Office|Agency|Organi[sz]ation|Institut(?:e|ion)|Bureau"
@@ -177,7 +178,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     and one name right after "in" that names no body ("Ecuador" of "... in Ecuador"): of
     the 36 such development questions none changed; of a second set of fresh release
     questions one wrong answer withheld."""
-    if re.fullmatch(r"\W*(?:a|an|the)\W*", phrase, re.I):
+    if _ARTICLE_ALONE.fullmatch(phrase):
         return True  # the reader's span stopped at the article: "A" of "A reduction ..."
     if _LABEL.match(phrase) and (phrase.rstrip().endswith(":") or after.lstrip().startswith(":")):
         return True  # "What is Nadia Zelisko's job title?" is not the "Tel" of her contact lines

@@ -460,8 +460,9 @@ TIME = re.compile(  # a time a when-question can be answered with, whole: "14 Oc
     rf"|\b{_ORDINAL}(?:\s+(?:and|or|to)\s+{_ORDINAL})?\s+(?:centur(?:y|ies)|millenni(?:um|a))(?:\s+(?:AD|BC|BCE|CE)\b)?"
     r"|\b(?:today|yesterday|tomorrow|tonight|(?:this|last|next)\s+(?:week|month|year|spring|summer|autumn|winter)"
     r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b", re.I)
-_TIME_JOIN = re.compile(r"\s*(?:[–-]|and|or|to|until|till|through)\s*$", re.I)  # "between 1621 and 1629"
-_JOINS_NEXT = re.compile(r"\s*(?:[–-]|and|or|to|until|till|through)\b", re.I)  # "1980s and early 1990s"
+_JOIN = r"\s*(?:[–-]|and|or|to|until|till|through)"
+_TIME_JOIN = re.compile(rf"{_JOIN}\s*$", re.I)  # "between 1621 and 1629"
+_JOINS_NEXT = re.compile(rf"{_JOIN}\b", re.I)  # "1980s and early 1990s"
 
 
 def just_the_time(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
