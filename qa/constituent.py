@@ -79,7 +79,7 @@ def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> t
     way for "How are victims lured?"), and kept on one line of a block of short lines (a
     contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
     instead = cause(question, text, lo, hi) or stranded(question, text, start, end, lo, hi) or \
-        way(question, text, start, end, lo, hi)
+        way(question, text, start, end, lo, hi) or object_of(question, text, start, end, lo, hi)
     s, e = instead or _grown(question, text, *doing(question, text, start, end, lo, hi), lo, hi)
     return one_line(text, s, e, lo, hi) if (s, e) != (start, end) else (start, end)
 
@@ -150,6 +150,45 @@ def stranded(question: str, text: str, start: int, end: int, lo: int, hi: int) -
     return next((f for f in found if f[0] < end and start < f[1]), found[0] if found else None)
 
 
+_VERB_LAST = re.compile(  # "What will the Cuenca agreement include?": the question ends on its verb, "what" its object
+    r"^(?=[^?]*\b(?:what|which)\b)[^?]*?\b(?:do|does|did|will|would|can|could|should|may|might|must|shall)\b"
+    r"[^?]*?\b([a-z]{4,})\W*$", re.I)
+_ASIDE_LAST = re.compile(r"[\s,]+(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to)\b[^?]*", re.I)
+_RELATIVE_ASIDE = re.compile(r",\s+(?:which|who|whom|whose|where)\b", re.I)
+
+
+def object_of(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """"What will the Cuenca agreement include (besides ...)?" asks for the object of the
+    question's last word, a verb, where the sentence ``[lo, hi)`` says it ("will include an
+    investigation to determine the causes ... of children and adolescents", without the
+    ", which ..." aside; a list without the clause after its last item), when the reader's ``[start, end)`` lies outside it (the reader took
+    the item the question sets aside). None for a time or one-named-thing question, as for
+    ``stranded``, or when the sentence has no such object that says more than the question."""
+    asked = _VERB_LAST.match(_ASIDE_LAST.sub("", question.strip()))
+    if not asked or asked.group(1).lower() in STOP or _ONE_ASKED.search(question) or WHEN_QUESTION.search(question):
+        return None
+    key = asked.group(1).lower()[:5]
+    if key not in text[lo:hi].lower():
+        return None
+    doc = _parse(text[lo:hi])
+    found = []
+    for verb in doc:
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+        if verb.pos_ != "VERB" or not verb.lower_.startswith(key) or not objects:
+            continue
+        s, e = _span(text, lo, list(objects[0].subtree))
+        items = [c for c in objects[0].conjuncts if c.i > objects[0].i]
+        if items:  # a list ends on its last item, without the clause that qualifies it
+            e = _right_of(text, lo, doc, max(items, key=lambda t: t.i))
+        aside = _RELATIVE_ASIDE.search(text, s, e)
+        s, e = trimmed(text, s, aside.start() if aside else e)
+        if s < e and _paired(text, s, e) and stems(text[s:e]) - stems(question):
+            found.append((s, e))
+    if not found or any(s <= start and end <= e for s, e in found):
+        return None
+    return next((f for f in found if f[0] < end and start < f[1]), found[0])
+
+
 _HOW = re.compile(
     r"^\W*how\s+(?:do|does|did|are|is|was|were|can|could|will|would|have|has)\b", re.I)
 
@@ -179,13 +218,25 @@ _DO_ASKED = re.compile(r"\bto\s+do\W*$", re.I)
 def doing(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """"What will the study enable the authorities to do?" asks for what they will do: a
     phrase that is its verb's object grows back over the verb ("preventive measures" ->
-    "put in place more effective preventive measures"); else ``[start, end)`` as it is."""
+    "put in place more effective preventive measures"); a phrase outside what the sentence
+    says someone is enabled to do is replaced by that verb and its object ("autonomous
+    municipalities" -> "draft local plans", which then grows over its list: "will enable
+    local authorities to draft local plans, ..."); else ``[start, end)`` as it is."""
     if not _DO_ASKED.search(question) or start >= end:
         return start, end
-    root = _root(_inside(_parse(text[lo:hi]), lo, start, end))
-    if root is None or root.dep_ != "dobj" or root.head.pos_ != "VERB" or lo + root.head.idx >= start:
-        return start, end
-    return trimmed(text, lo + root.head.idx, end)
+    doc = _parse(text[lo:hi])
+    for verb in doc:  # "will enable local authorities to draft local plans, ...": what they are enabled to do
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+        if verb.pos_ == "VERB" and verb.dep_ in ("xcomp", "ccomp") and objects \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) \
+                and any(c.dep_ == "dobj" and c.i < verb.i for c in verb.head.children):
+            within = _span(text, lo, list(verb.subtree))
+            if not within[0] <= start < end <= within[1]:
+                return _span(text, lo, [verb, objects[0]])
+    root = _root(_inside(doc, lo, start, end))
+    if root is not None and root.dep_ == "dobj" and root.head.pos_ == "VERB" and lo + root.head.idx < start:
+        return trimmed(text, lo + root.head.idx, end)
+    return start, end
 
 
 def _inside(doc, lo: int, start: int, end: int) -> list:

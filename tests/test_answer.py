@@ -1497,6 +1497,48 @@ def test_a_question_ending_on_its_preposition_gets_that_prepositions_object(ques
     assert (text[slice(*found)] if found else None) == expected
 
 
+CUENCA = ("In Cuenca, the agreement aims to strengthen the capacities of the council and will include an "
+          "investigation to determine the causes of trafficking of children, which will allow the authorities to act.")
+DRAFT = ("The agreements will enable local authorities to draft local plans, public policies and legislative measures "
+         "approved in the National Plan.")
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("Besides strengthening the council's capacities, what will the Cuenca agreement include?", CUENCA,
+     "capacities", "an investigation to determine the causes of trafficking of children"),  # not the ", which" aside
+    ("What will the Cuenca agreement include besides capacity building?", CUENCA, "capacities",
+     "an investigation to determine the causes of trafficking of children"),  # the aside after the verb set apart
+    ("What does the agreement enable local authorities to draft?", DRAFT, "draft local plans",
+     "local plans, public policies and legislative measures"),  # a list, without its last item's clause
+    ("What will the Cuenca agreement include?", CUENCA, "investigation", None),  # inside the object: it grows as any
+    ("What will the Cuenca agreement fund?", CUENCA, "capacities", None),  # the sentence says no such thing
+    ("When will the Cuenca agreement include it?", CUENCA, "capacities", None),  # a time is asked
+    ("Which study will the Cuenca agreement include?", CUENCA, "capacities", None),  # one named thing is asked
+    ("What will the authorities include?", "The authorities will include the authorities.", "The", None),  # nothing new
+])
+def test_a_question_ending_on_its_verb_gets_that_verbs_object(question, text, span, expected):
+    s = text.index(span)
+    found = C.object_of(question, text, s, s + len(span), 0, len(text))
+    assert (text[slice(*found)] if found else None) == expected
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("What will the agreements allow the municipalities to do?", DRAFT, "local authorities",
+     "draft local plans, public policies and legislative measures"),  # what they are enabled to do, grown
+    ("What will the agreements allow the municipalities to do?", DRAFT, "The agreements", "draft local plans, "
+     "public policies and legislative measures"),  # the subject: the same
+    ("What will the agreements allow the municipalities to do?", DRAFT, "public policies",
+     "local plans, public policies and legislative measures approved in the National Plan"),  # inside: grows as any
+    ("What will the agreements allow?", DRAFT, "local authorities", "local authorities"),  # no "to do" asked
+    ("What will the agreements allow the municipalities to do?", "The agreements aim to draft local plans.",
+     "The agreements", "The agreements"),  # no one is enabled: what they aim at is not what is asked
+])
+def test_a_to_do_question_gets_what_the_sentence_enables_someone_to_do(question, text, span, expected):
+    s = text.index(span)
+    a, b = C.whole(question, text, s, s + len(span), 0, len(text))
+    assert text[a:b] == expected
+
+
 LURED = ("In cases of sexual exploitation, victims are lured romantically or with promises of legitimate employment "
          "and then forced into prostitution.")
 
