@@ -47,7 +47,7 @@ from .chunk import normalise
 from .constituent import whole
 from .contact import Contact, off_limits
 from .embed import Encoder
-from .kind import wrong_kind
+from .kind import other_place, place_clause, wrong_kind
 from .phrase import no_dangling, shape, stem, stems, trimmed
 from .polarity import negation_miss, opposite_miss
 from .reader import Guess, Reader
@@ -386,8 +386,36 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
         return None
     ss, se = sentence_around(sentences, doc, fs, fe)
     feats = confidence_features(question, hits, tops, best, text[fs:fe], norm, text[ss:se], before, idf)
-    phrase, sentence = shape(question, text, (fs, fe), (ss, se), sentences[slice(*_doc_rows(sentences, doc))])
-    return Read(doc, no_dangling(text, *whole(question, text, *phrase, *sentence)), sentence, feats)
+    return Read(doc, *finished(question, text, (fs, fe), (ss, se), sentences[slice(*_doc_rows(sentences, doc))]), feats)
+
+
+def finished(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int, int],
+             rows: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The reader's phrase in file offsets made the answer: shaped by the phrase rules
+    (``phrase.shape``, which may widen the sentence), grown to its constituent
+    (``constituent.whole``) and never ending on a function word; with its sentence."""
+    phrase, sentence = shape(question, text, phrase, sentence, rows)
+    return no_dangling(text, *whole(question, text, *phrase, *sentence)), sentence
+
+
+def place_read(question: str, found: Read, text: str, rows: np.ndarray, reader: Reader) -> Read:
+    """"In Colombia, what does IOM's work concentrate on?", read in "In Peru, IOM's work is
+    focusing on women ... while in Colombia, focus is on the prevention of trafficking ...":
+    when the reader took the clause about another place (``kind.other_place``), the clause
+    about the place asked is read again on its own, and its phrase answers (same
+    confidence features: the sentence and its retrieval are the same); else ``found``."""
+    (fs, fe), (ss, se) = found.phrase, found.sentence
+    clause = place_clause(question, text[ss:se]) if other_place(question, text[ss:fs], text[fe:se]) else None
+    if clause is None:
+        return found
+    lo = ss + clause[0]
+    norm, pos = norm_map(text[lo:ss + clause[1]])
+    guesses = reader.read(question, [norm])
+    g = guesses[0][0] if guesses and guesses[0] else None
+    if g is None or g.end <= g.start:
+        return found
+    s, e = trimmed(text, lo + pos[g.start], lo + pos[g.end - 1] + 1)
+    return Read(found.doc, *finished(question, text, (s, e), (ss, se), rows), found.features) if s < e else found
 
 
 def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarray,
@@ -397,7 +425,10 @@ def read(question: str, hits: list[Hit], chunks: np.ndarray, sentences: np.ndarr
     ``weights`` is the mode's ``choice`` entry of the calibration."""
     material = passages_of(hits, chunks, sentences, doc_text, top)
     guesses = reader.read(question, [m.text for m in material], [m.starts for m in material])
-    return decide(question, hits, guesses, material, sentences, doc_text, weights, idf, encoder)
+    found = decide(question, hits, guesses, material, sentences, doc_text, weights, idf, encoder)
+    if found is None:
+        return None
+    return place_read(question, found, doc_text(found.doc), sentences[slice(*_doc_rows(sentences, found.doc))], reader)
 
 
 def extract(

@@ -110,6 +110,16 @@ def other_place(question: str, before: str, after: str) -> bool:
     return any(re.search(rf"\b{re.escape(o)}\b", question) for o in others - {heads[-1].group(1)})
 
 
+def place_clause(question: str, sentence: str) -> tuple[int, int] | None:
+    """Where, in ``sentence``, the clause about the place the question names runs: from
+    after its "in Colombia" to the next place's clause or the end (None for no such clause)."""
+    heads = list(_CLAUSE_PLACE.finditer(sentence))
+    for k, head in enumerate(heads):
+        if re.search(rf"\b{re.escape(head.group(1))}\b", question):
+            return head.end(), heads[k + 1].start() if k + 1 < len(heads) else len(sentence)
+    return None
+
+
 def _named(phrase: str) -> bool:
     """Whether at least half of the phrase's words (stop words aside) are capitalised."""
     words = [w for w in re.findall(r"[\w'’-]+", phrase) if w.lower() not in STOP]

@@ -1539,6 +1539,52 @@ def test_a_to_do_question_gets_what_the_sentence_enables_someone_to_do(question,
     assert text[a:b] == expected
 
 
+class FirstFound:
+    """A reader that points, in each passage, at the first of its phrases the passage holds."""
+
+    def __init__(self, *phrases: str) -> None:
+        self.phrases, self.calls = phrases, 0
+
+    def read(self, question, passages, sentence_starts=None):
+        self.calls += 1
+        spans = [next(((i, i + len(f)) for f in self.phrases if (i := p.find(f)) >= 0), (0, 0)) for p in passages]
+        return [[Guess(s, e, 5.0, 0.0, 5.0)] for s, e in spans]
+
+
+PLACES = ("Report\n\nIn Peru, IOM's work is focusing on women who have been trafficked, while in Colombia, "
+          "focus is on the prevention of trafficking.\n")
+
+
+@pytest.mark.parametrize("question, expected, reads", [
+    ("In Colombia, what does IOM's work concentrate on?", "the prevention of trafficking", 2),  # read again
+    ("What is IOM's focus in Colombia?", "the prevention of trafficking", 2),
+    ("In Peru, what does IOM's work concentrate on?", "women who have been trafficked", 1),  # the place asked
+    ("What does IOM's work concentrate on?", "women who have been trafficked", 1),  # no place asked
+])
+def test_the_clause_about_the_place_asked_is_read_again(calibrated, question, expected, reads):
+    calibrated(bias=3.0)
+    from qa.chunk import split_sentences
+
+    sentences = np.array([(0, s, e) for s, e in split_sentences(PLACES)], dtype=np.int64)
+    chunks = np.array([(0, 0, len(PLACES))], dtype=np.int64)
+    reader = FirstFound("women", "the prevention of trafficking")
+    ans = A.extract(question, [Hit(0, 0.9)], chunks, sentences, lambda d: PLACES, lambda d: "corpus/r.txt", reader)
+    assert ans.answer == expected
+    assert ans.citations[0].quote[slice(*ans.highlight)] == expected
+    assert reader.calls == reads  # only a phrase of another place's clause costs a second read
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("In Colombia, what is the focus?", ", focus is on the prevention."),
+    ("In Peru, what is the focus?", ", IOM is focusing on women, "),  # to the next place's clause
+    ("In Chile, what is the focus?", None),
+])
+def test_the_clause_about_a_place_runs_to_the_next_places(question, expected):
+    sentence = "In Peru, IOM is focusing on women, while in Colombia, focus is on the prevention."
+    found = K.place_clause(question, sentence)
+    assert (sentence[slice(*found)] if found else None) == expected
+
+
 LURED = ("In cases of sexual exploitation, victims are lured romantically or with promises of legitimate employment "
          "and then forced into prostitution.")
 
