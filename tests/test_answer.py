@@ -771,6 +771,49 @@ def test_a_phrase_of_only_the_question_s_words_moves_past_them(question, text, s
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("Where did Kublai move the capital to?", "He moved the capital from Karakorum in Mongolia to Khanbaliq in 1264.",
+     "Karakorum in Mongolia to Khanbaliq", "Khanbaliq"),  # where it goes
+    ("Where did the Grand Canal start?", "It ran from southern China to Daidu in the north.",
+     "southern China to Daidu in the north", "southern China"),  # where it starts
+    ("Where did the canal end?", "It ran from southern China to Daidu.", "from southern China to Daidu", "Daidu"),
+    ("Where did it run?", "It ran from southern China to Daidu.", "southern China to Daidu",
+     "southern China to Daidu"),  # neither end asked
+    ("Where do victims originate, and where are they taken?", "They come from small towns to cities.",
+     "small towns to cities", "small towns to cities"),  # both asked
+    ("Where did the prices start?", "Prices rose to 60% and the sales to 20%.", "60% and the sales to 20%",
+     "60% and the sales to 20%"),  # no "from": not two ends
+])
+def test_a_question_about_one_end_of_from_x_to_y_gets_that_end(question, text, span, expected):
+    s = text.index(span)
+    a, b = P.one_end(question, text, s, s + len(span), 0)
+    assert text[a:b] == expected
+
+
+TOOL = ("The next phase will support the National Plan of Action to Combat Trafficking in Persons, which is the "
+        "government's main tool to fight the crime and focuses on preventing human trafficking.")
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("What does the release call the government's main tool to fight trafficking?", "preventing human trafficking",
+     "the National Plan of Action to Combat Trafficking in Persons"),  # the name its description echoes, article too
+    ("What is the government's main tool?", "The next phase", "the National Plan of Action to Combat Trafficking in "
+     "Persons"),
+    ("What is the government's main tool?", "National Plan of Action", None),  # inside the name: it grows as any
+    ("What does the plan focus on?", "preventing human trafficking", None),  # the description is not the question's
+    ("Who is the government's main tool?", "The next phase", None),  # no what or which
+])
+def test_a_name_described_in_the_question_s_words_answers_it(question, span, expected):
+    s = TOOL.index(span)
+    found = P.described(question, TOOL, s, s + len(span), 0, len(TOOL))
+    assert (TOOL[slice(*found)] if found else None) == expected
+
+
+def test_a_lowercase_thing_described_in_the_question_s_words_is_left_to_the_reader():
+    text = "They support the plan, which is the government's main tool."  # no name to take
+    assert P.described("What is the government's main tool?", text, 0, 4, 0, len(text)) is None
+
+
 @pytest.mark.parametrize("text, span, expected", [
     ("It began in the 1740s, in the colonies.", "1740", "1740s"),  # a word cut by its word pieces
     ("Tel: +593.2.4449.28/29 and more", "+593.2.4449", "+593.2.4449.28/29"),  # a phone number whole
@@ -1092,6 +1135,16 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("Which Peruvian ministry sent representatives?", "advisors, coordinators and directors", True),  # a body's name
     ("Which Peruvian ministry sent representatives?", "the Ministry of the Interior", False),
     ("What does the ministry say about the cases?", "cases were reported", False),  # the ministry's words, not which
+    ("USAID funding amount ecuador?", "signed a new Cooperation Agreement", True),  # a sum asked in keywords
+    ("USAID funding amount ecuador?", "US$ 4.5 million", False),
+    ("What prison sentence do traffickers face?", "sexual exploitation", True),  # a term asked
+    ("What prison sentence do traffickers face?", "up to 12 years", False),
+    ("What is the penalty for trafficking?", "life imprisonment", False),
+    ("What sentence does the report open with?", "Trafficking is a crime", False),  # a sentence of text, no penalty
+    ("What is the sentence for trafficking?", "the Commission", True),
+    ("Where will the next meeting be held?", "Colombia, Ecuador and Peru", True),  # one venue, three names
+    ("Where will the next meeting be held?", "Lima", False),
+    ("Where do the victims come from?", "Chimborazo, Tungurahua and Imbabura", False),  # no venue: several may be
 ])
 def test_a_phrase_of_the_wrong_kind_for_the_question_is_told(question, phrase, wrong):
     assert K.wrong_kind(question, phrase, ", with funding from USAID") is wrong
@@ -1112,6 +1165,9 @@ def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert not K.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
     assert K.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
     assert K.wrong_kind("How many shelters operate?", "2006", "")
+    question = "What is the number of the Executive Decree?"  # a year after "in" is a time, whatever follows
+    assert K.wrong_kind(question, "2004", " following an Executive Decree", "The Commission was formed in ")
+    assert not K.wrong_kind(question, "2004", " following an Executive Decree", "The Commission passed Decree ")
 
 
 @pytest.mark.parametrize("question, wrong", [
@@ -1365,6 +1421,8 @@ RULES_TEXT = (
     "\"A marked increase in cases prompted IOM to act. But few cases are reported,\" explains Rogelio "
     "Bernal, IOM Chief of Mission.\n"
     "King George's War was fought in the 1740s in the colonies.\n"
+    "IOM will support the National Plan of Action, which is the government's main tool, and its seminars.\n"
+    "Kublai moved the capital from Karakorum to Khanbaliq in 1264.\n"
 )
 
 
@@ -1378,6 +1436,8 @@ RULES_TEXT = (
     ("When was King George's War fought?", "the 1740", "the 1740s"),  # whole_words
     ("What does forced labour recruitment begin by?", "Forced labour recruitment",
      "deceiving parents with offers of education"),  # past_the_echo
+    ("What is the government's main tool?", "its seminars", "the National Plan of Action"),  # described
+    ("Where did Kublai move the capital to?", "Karakorum to Khanbaliq", "Khanbaliq"),  # one_end
 ])
 def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, pointed, expected):
     calibrated(bias=3.0)
