@@ -1135,6 +1135,12 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("Which Peruvian ministry sent representatives?", "advisors, coordinators and directors", True),  # a body's name
     ("Which Peruvian ministry sent representatives?", "the Ministry of the Interior", False),
     ("What does the ministry say about the cases?", "cases were reported", False),  # the ministry's words, not which
+    ("What is the name of the Minister of the Interior?", "coordination with the Ministry of Interior",
+     True),  # a person in a role asked, a body given
+    ("Who is the Minister of the Interior?", "the Ministry of Interior", True),
+    ("Which IOM official commented?", "IOM Office in Quito", True),
+    ("What is the name of the Minister of the Interior?", "José Serrano", False),
+    ("Who heads the Commission?", "the Ministry of the Government", False),  # no role asked: a body may head it
     ("USAID funding amount ecuador?", "signed a new Cooperation Agreement", True),  # a sum asked in keywords
     ("USAID funding amount ecuador?", "US$ 4.5 million", False),
     ("What prison sentence do traffickers face?", "sexual exploitation", True),  # a term asked
