@@ -212,11 +212,11 @@ def way(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tup
     return None
 
 
-_DO_ASKED = re.compile(r"\bto\s+do\W*$", re.I)
+_DO_ASKED = re.compile(r"\b(?:to|let|lets|help|helps)\s+(?:[\w'’-]+\s+){0,3}?do\W*$", re.I)  # "allow them to do?", "let IOM do?"
 
 
 def doing(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """"What will the study enable the authorities to do?" asks for what they will do: a
+    """"What will the study enable the authorities to do?" (or "let IOM do?") asks for what they will do: a
     phrase that is its verb's object grows back over the verb ("preventive measures" ->
     "put in place more effective preventive measures"); a phrase outside what the sentence
     says someone is enabled to do is replaced by that verb and its object ("autonomous
@@ -229,7 +229,8 @@ def doing(question: str, text: str, start: int, end: int, lo: int, hi: int) -> t
         objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
         if verb.pos_ == "VERB" and verb.dep_ in ("xcomp", "ccomp") and objects \
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) \
-                and any(c.dep_ == "dobj" and c.i < verb.i for c in verb.head.children):
+                and (any(c.dep_ == "dobj" and c.i < verb.i for c in verb.head.children)
+                     or any(c.dep_ == "nsubj" for c in verb.children)):  # "allow IOM to continue": IOM its subject
             within = _span(text, lo, list(verb.subtree))
             if not within[0] <= start < end <= within[1]:
                 return _span(text, lo, [verb, objects[0]])

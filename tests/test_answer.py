@@ -1598,6 +1598,8 @@ def test_a_question_ending_on_its_verb_gets_that_verbs_object(question, text, sp
     ("What will the agreements allow?", DRAFT, "local authorities", "local authorities"),  # no "to do" asked
     ("What will the agreements allow the municipalities to do?", "The agreements aim to draft local plans.",
      "The agreements", "The agreements"),  # no one is enabled: what they aim at is not what is asked
+    ("What will the new funding let IOM do?", "The agreement will allow IOM to continue its activities.",
+     "The agreement", "continue its activities"),  # "let ... do?"; IOM parsed as the subject of "continue"
 ])
 def test_a_to_do_question_gets_what_the_sentence_enables_someone_to_do(question, text, span, expected):
     s = text.index(span)
