@@ -106,6 +106,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
     fs, fe = one_line(text, *named_kind(question, text, *modified_name(question, text, fs, fe, ss, se), ss, se), ss, se)
+    fs, fe = examples(question, text, fs, fe, ss, se)
     fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, *just_the_time(question, text, fs, fe, ss, se), ss), ss, se), ss, se)
     fs, fe = one_clause(text, *manner(question, text, *not_the_question(question, text, *past_the_echo(question, text, fs, fe, se)), ss, se))
     fs, fe = one_end(question, text, fs, fe, ss)
@@ -350,7 +351,8 @@ def whole_list(question: str, text: str, start: int, end: int, lo: int, hi: int)
 
 _KIND_QUESTION = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?([a-z][\w-]*)\s+"
-    r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|funds?|supports?|leads?|led|\w+ed)\b", re.I)
+    r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|funds?|supports?|leads?|led|backs?|finances?"
+    r"|sponsors?|runs?|manages?|oversees?|\w+ed)\b", re.I)
 _LONG_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of|for|de|the|and|on)\s+[A-Z][\w'’-]*|\s+[A-Z][\w'’-]*)+")
 
 
@@ -402,6 +404,35 @@ def named_kind(question: str, text: str, start: int, end: int, lo: int, hi: int)
         if (_us_stem(names.group(2)) == kind and names.group(1).lower() not in asked and first not in STOP
                 and not re.fullmatch(_NUMBER_WORDS, first) and text[lo:names.start(1)].strip()):
             return names.span(1)
+    return start, end
+
+
+_KINDS_OF = re.compile(r"\b(?:which|what)\s+(?:kinds?|types?|sorts?|forms?)\s+of\s+([^?]+)", re.I)
+_EXAMPLE = r"(?:(?!\s(?:and|or)\s)[^,;.()])+"  # an item of a list, never two joined by "and"
+_EXAMPLES = re.compile(  # "Forced labour recruitment, particularly street begging, street vendors and domestic servitude,"
+    rf",\s+(?:particularly|especially|notably|such\s+as|including|like)\s+({_EXAMPLE}(?:,\s+{_EXAMPLE})*,?\s+(?:and|or)\s+"
+    r"[^,;.()]+?)(?=\s*(?:[,;.)]|$))", re.I)
+EXAMPLE_REACH = 4  # words before the examples that may name what they are examples of
+
+
+def examples(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """"Which kinds of forced labour begin with ...?" is answered by the list the sentence
+    ``[lo, hi)`` gives as examples of the asked noun ("Forced labour recruitment,
+    particularly street begging, street vendors and domestic servitude, begins ..."): the
+    list after "particularly", "such as", "including", ... that follows, within
+    EXAMPLE_REACH words, a word of what the question asks the kinds of, when the reader's
+    phrase lies outside it; not a list of places or times ("rounded arches, particularly
+    over windows and doorways"). Development questions asking for kinds: none changed."""
+    asked = _KINDS_OF.search(question)
+    if not asked:
+        return start, end
+    kind = stems(" ".join(asked.group(1).split()[:3]))
+    for m in _EXAMPLES.finditer(text, lo, hi):
+        before = _WORD.findall(text[lo:m.start()])[-EXAMPLE_REACH:]
+        s, e = m.span(1)
+        first = m.group(1).split()[0].lower()
+        if kind & stems(" ".join(before)) and first not in STOP and not (s <= start and end <= e):
+            return trimmed(text, s, e)
     return start, end
 
 

@@ -1014,9 +1014,32 @@ def test_a_why_question_gets_the_reason_clause(question, text, span, expected):
     ("On which national plan will the local plans be based?",
      "The agreements will enable them to draft plans approved in the National Plan to Prevent and Punish Trafficking in Persons.",
      "agreements", "National Plan to Prevent and Punish Trafficking in Persons"),  # the title whole, not the asked "national plan"
+    ("Which USAID program backs the services?", "They are backed by the US Agency for International Development (USAID) "
+     "Grants Development Program.", "International Development", "Grants Development Program"),  # "backs" is the verb
 ])
 def test_a_which_noun_question_gets_the_name_that_holds_the_noun(question, text, span, expected):
     assert shaped(P.named_kind, text, span, question) == expected
+
+
+LABOUR = ("Forced labour recruitment, particularly street begging, street vendors and domestic servitude, begins by "
+          "deceiving parents by offering education and work opportunities.")
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("Which kinds of forced labour begin with deceiving parents?", LABOUR, "education and work opportunities",
+     "street begging, street vendors and domestic servitude"),  # the examples of what is asked
+    ("What types of labour begin with deceiving parents?", LABOUR, "street begging",
+     "street begging"),  # inside the list: it grows as any phrase
+    ("What kinds of parents are deceived?", LABOUR, "education and work opportunities",
+     "education and work opportunities"),  # the examples are not of parents
+    ("Which parents are deceived?", LABOUR, "education and work opportunities",
+     "education and work opportunities"),  # no kinds asked
+    ("What kind of arches does Norman architecture have?",
+     "It has rounded arches, particularly over windows and doorways, and massive proportions.", "rounded",
+     "rounded"),  # places, not kinds
+])
+def test_a_kinds_question_gets_the_examples_its_sentence_lists(question, text, span, expected):
+    assert shaped(P.examples, text, span, question) == expected
 
 
 CONTACT = "For more information, please contact\n\nAna Guzm\u00e1n\n\nIOM Ecuador\n\nTel: +593.2.2266.304\n"
@@ -1429,6 +1452,7 @@ RULES_TEXT = (
     "King George's War was fought in the 1740s in the colonies.\n"
     "IOM will support the National Plan of Action, which is the government's main tool, and its seminars.\n"
     "Kublai moved the capital from Karakorum to Khanbaliq in 1264.\n"
+    "Child labour, particularly street begging and domestic servitude, is widespread in the region.\n"
 )
 
 
@@ -1444,6 +1468,8 @@ RULES_TEXT = (
      "deceiving parents with offers of education"),  # past_the_echo
     ("What is the government's main tool?", "its seminars", "the National Plan of Action"),  # described
     ("Where did Kublai move the capital to?", "Karakorum to Khanbaliq", "Khanbaliq"),  # one_end
+    ("Which kinds of child labour are widespread?", "widespread in the region",
+     "street begging and domestic servitude"),  # examples
 ])
 def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, pointed, expected):
     calibrated(bias=3.0)
