@@ -416,7 +416,8 @@ EXAMPLE_REACH = 4  # words before the examples that may name what they are examp
 
 
 def examples(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """"Which kinds of forced labour begin with ...?" is answered by the list the sentence
+    """"Which kinds of forced labour begin with ...?" (or "Which practices has IOM set up?") is
+    answered by the list the sentence
     ``[lo, hi)`` gives as examples of the asked noun ("Forced labour recruitment,
     particularly street begging, street vendors and domestic servitude, begins ..."): the
     list after "particularly", "such as", "including", ... that follows, within
@@ -424,9 +425,10 @@ def examples(question: str, text: str, start: int, end: int, lo: int, hi: int) -
     phrase lies outside it; not a list of places or times ("rounded arches, particularly
     over windows and doorways"). Development questions asking for kinds: none changed."""
     asked = _KINDS_OF.search(question)
-    if not asked:
+    plural = None if asked else _KIND_QUESTION.search(question)  # "Which ... practices has ...?": a plural noun
+    if not asked and not (plural and re.search(r"[^s]s$", plural.group(1))):
         return start, end
-    kind = stems(" ".join(asked.group(1).split()[:3]))
+    kind = stems(" ".join(asked.group(1).split()[:3])) if asked else stems(plural.group(1))
     for m in _EXAMPLES.finditer(text, lo, hi):
         before = _WORD.findall(text[lo:m.start()])[-EXAMPLE_REACH:]
         s, e = m.span(1)

@@ -1034,6 +1034,10 @@ LABOUR = ("Forced labour recruitment, particularly street begging, street vendor
      "education and work opportunities"),  # the examples are not of parents
     ("Which parents are deceived?", LABOUR, "education and work opportunities",
      "education and work opportunities"),  # no kinds asked
+    ("Which labour recruitments are known?", LABOUR, "education and work opportunities",
+     "street begging, street vendors and domestic servitude"),  # a plural noun asked: its examples
+    ("Which labour recruitment is known?", LABOUR, "education and work opportunities",
+     "education and work opportunities"),  # one asked
     ("What kind of arches does Norman architecture have?",
      "It has rounded arches, particularly over windows and doorways, and massive proportions.", "rounded",
      "rounded"),  # places, not kinds
