@@ -102,6 +102,8 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
         return words
     if name := described(question, text, fs, fe, ss, se):
         return name, (ss, se)
+    if said := source(question, text, fs, fe, ss, se):
+        return said, (ss, se)
     fs, fe = agent(question, text, fs, fe, ss, se)
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
     fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
@@ -751,6 +753,26 @@ def quoted(question: str, text: str, sentence: tuple[int, int],
 _TWO_ITEMS = re.compile(r"(.+?),?\s+(?:and|or)\s+(?:by\s+|the\s+)?(.+)", re.S)
 SAID = 0.6  # the share of a side's words the question holds for that side to be "said already"
 _FINITE = re.compile(r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|led\s+to|became|becomes)\s+", re.I)
+
+
+_SOURCE_ASKED = re.compile(  # "What is the source for the claim that ...?", "According to whom ...?"
+    r"\bsources?\s+(?:for|of|behind)\s+(?:the\s+|this\s+|that\s+)?(?:claims?|figures?|statements?|estimates?|information"
+    r"|data|numbers?|statistics?|reports?)\b|\baccording\s+to\s+(?:whom|what\s+sources?|which\s+sources?)\b"
+    r"|^\W*who\s+(?:says|said|reports?|reported|estimates?|estimated|claims?|claimed)\b", re.I)
+_ACCORDING = re.compile(r"\b(?i:according)\s+to\s+([^,;.]+?)\s*,")
+
+
+def source(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """"What is the source for the claim that trafficking is widespread ...?" is answered by
+    who the sentence ``[lo, hi)`` says it is according to ("According to published reports,
+    there is a high incidence ..." -> "published reports"), when the reader's phrase lies
+    outside it; None when the question asks no source or the sentence names none."""
+    if not _SOURCE_ASKED.search(question):
+        return None
+    said = _ACCORDING.search(text, lo, hi)
+    if said is None or said.start(1) <= start and end <= said.end(1):
+        return None
+    return said.span(1)
 
 
 _WHICH_IS = re.compile(r",\s+(?:which|that|who)\s+(?:is|are|was|were|remains|became|has\s+been|have\s+been)\s+", re.I)

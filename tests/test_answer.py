@@ -809,6 +809,23 @@ def test_a_name_described_in_the_question_s_words_answers_it(question, span, exp
     assert (TOOL[slice(*found)] if found else None) == expected
 
 
+REPORTS = "According to published reports, there is a high incidence of trafficking for begging and labour exploitation."
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("What is the source for the claim that trafficking is widespread?", "begging and labour exploitation",
+     "published reports"),  # who it is according to
+    ("According to whom is the incidence high?", "a high incidence", "published reports"),
+    ("Who says the incidence is high?", "a high incidence", "published reports"),
+    ("What is the source of heat for the engine?", "a high incidence", None),  # no source of a claim asked
+    ("What is the source for the claim?", "published reports", None),  # the reader's phrase is it already
+])
+def test_a_source_question_gets_who_its_sentence_is_according_to(question, span, expected):
+    s = REPORTS.index(span)
+    found = P.source(question, REPORTS, s, s + len(span), 0, len(REPORTS))
+    assert (REPORTS[slice(*found)] if found else None) == expected
+
+
 def test_a_lowercase_thing_described_in_the_question_s_words_is_left_to_the_reader():
     text = "They support the plan, which is the government's main tool."  # no name to take
     assert P.described("What is the government's main tool?", text, 0, 4, 0, len(text)) is None
@@ -1293,7 +1310,9 @@ def test_the_speaker_of_a_quotation_answers_only_a_question_about_a_person(quest
 
 def test_the_words_before_the_phrase_reach_the_gate(calibrated):
     calibrated(bias=3.0)  # the model alone would answer with .95
-    assert _extract(Scripted("Quito"), "Who reported the cases?").abstained  # "... 2012 in Quito"
+    assert _extract(Scripted("Quito"), "Who collected the cases?").abstained  # "... 2012 in Quito"
+    # who reported them is whom the sentence is according to
+    assert _extract(Scripted("Quito"), "Who reported the cases?").answer == "the ministry"
     assert not _extract(Scripted("Ministry of the Interior"), "Who supported the programme?").abstained
 
 
@@ -1457,6 +1476,7 @@ RULES_TEXT = (
     "IOM will support the National Plan of Action, which is the government's main tool, and its seminars.\n"
     "Kublai moved the capital from Karakorum to Khanbaliq in 1264.\n"
     "Child labour, particularly street begging and domestic servitude, is widespread in the region.\n"
+    "According to the Ministry, the courses were set up last year.\n"
 )
 
 
@@ -1474,6 +1494,7 @@ RULES_TEXT = (
     ("Where did Kublai move the capital to?", "Karakorum to Khanbaliq", "Khanbaliq"),  # one_end
     ("Which kinds of child labour are widespread?", "widespread in the region",
      "street begging and domestic servitude"),  # examples
+    ("According to whom were the courses set up?", "the courses", "the Ministry"),  # source
 ])
 def test_the_phrase_rules_shape_the_answer_extract_gives(calibrated, question, pointed, expected):
     calibrated(bias=3.0)
