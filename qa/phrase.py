@@ -582,6 +582,10 @@ _CAUSES = (r"because(?:\s+of)?|in order to|so that|so as to|due to|owing to|as a
            r"|(?:as\s+part\s+of|in)\s+(?:(?:an?|the|its|their|our)\s+)?(?:efforts?|bid|attempt|drive)(?=\s+to\b)"  # "... to provide"
            r"|with\s+the\s+(?:aim|goal|purpose|intention)\s+of")
 _REASON_CUE = re.compile(rf"\b(?:{_CAUSES})\s+", re.I)
+_OR_BECAUSE = r",?\s+or\s+(?:simply\s+|just\s+|perhaps\s+|also\s+)?because\s+"
+_OUT_OF = re.compile(r"(?:out\s+of|for\s+fear\s+of)\s", re.I)  # a reason the span gives itself
+_REASONS_BEFORE = re.compile(rf"\b(?:out\s+of|due\s+to|for\s+fear\s+of)\s+[^.;:]*?{_OR_BECAUSE}$", re.I)
+_REASONS_AFTER = re.compile(rf"[^.;:]{{0,60}}?{_OR_BECAUSE}", re.I)
 _REASON_JUST_BEFORE = re.compile(rf"\b(?:{_CAUSES}|out of)\s+(?:\S+\s+){{0,2}}$", re.I)
 _CLAUSE_END = re.compile(r"[.;:!?)]|,\s|\s[—–-]\s")
 
@@ -590,7 +594,9 @@ def reason(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     """A why-question is answered by the reason its sentence ``[lo, hi)`` gives: the
     clause after "because", "in order to", "due to", "as it ...", up to the next comma
     or stop; unless the reader's span holds such a cue or follows one closely ("out of
-    fear, ignorance"), which is a reason already.
+    fear, ignorance"), which is a reason already; a "because" clause that closes a list of
+    reasons gets the list ("out of fear, ignorance, or simply because it is very difficult
+    ...").
 
     The reader, trained on few why-questions, tends to take a noun of the sentence
     ("local NGOs" for "In order to achieve the reintegration of victims, IOM will work
@@ -603,8 +609,15 @@ def reason(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
     """
     if not _WHY_QUESTION.search(question) or _REASON_CUE.search(text, start, end):
         return start, end
-    if _REASON_JUST_BEFORE.search(text, lo, start):
-        return start, end
+    if _REASON_JUST_BEFORE.search(text, lo, start) or _OUT_OF.match(text, start, end):
+        before = _REASONS_BEFORE.search(text, lo, start)  # "out of fear, ignorance, or simply because |it is ..."
+        after = _REASONS_AFTER.match(text, end, hi)  # "|out of fear, ignorance|, or simply because it is ..."
+        if before:
+            return before.start(), end
+        if not after:
+            return start, end
+        lead = re.search(r"(?:out\s+of|for\s+fear\s+of)\s+$", text[lo:start], re.I)  # "out of |fear, ignorance|"
+        return (lo + lead.start() if lead else start), _clause_after(text, after.end(), hi)[1]
     cue = _REASON_CUE.search(text, lo, hi)
     return _clause_after(text, cue.end(), hi) if cue else (start, end)
 

@@ -999,7 +999,12 @@ def test_a_plural_question_gets_the_whole_list(question, text, span, expected):
     ("Why was the club relegated?", "It was relegated in 2013 because of its financial situation; fans protested.", "2013",
      "its financial situation"),
     ("Why do families rarely report cases?", "Few report them, out of fear, ignorance, or simply because it is hard.",
-     "fear, ignorance", "fear, ignorance"),  # already a reason
+     "fear, ignorance", "out of fear, ignorance, or simply because it is hard"),  # a reason already, with the next
+    ("Why do families rarely report cases?", "Few report them, out of fear, ignorance, or simply because it is hard.",
+     "out of fear, ignorance", "out of fear, ignorance, or simply because it is hard"),
+    ("Why do families rarely report cases?", "Few report them, out of fear, ignorance, or simply because it is hard.",
+     "it is hard", "out of fear, ignorance, or simply because it is hard"),  # the reasons before "because"
+    ("Why do families rarely report cases?", "Few report them out of fear.", "out of fear", "out of fear"),  # one
     ("Why was it relegated?", "It was relegated because of debts.", "because of debts", "because of debts"),  # holds the cue
     ("Why was it founded?", "It was founded as a school in 1901.", "1901", "1901"),  # "as a" is no cause: nothing to take
     ("When was it relegated?", "It was relegated in 2013 because of debts.", "2013", "2013"),  # not a why-question
