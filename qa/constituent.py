@@ -28,9 +28,10 @@ time) parses the chosen sentence, and the phrase grows:
 
 "What led / caused / prompted ...?" is answered instead by the subject of the sentence's
 cause verb (``cause``), a question that ends on its word and preposition ("What does the
-plan focus on?") by that preposition's object in the sentence (``stranded``), and "How are
-victims lured?" by the way the sentence names ("lured romantically or with promises of
-legitimate employment", ``way``). Measured in eval/NOTES.md (the fifth to seventh
+plan focus on?") by that preposition's object in the sentence (``stranded``), one that
+ends on its verb ("What will the agreement include?") by that verb's object
+(``object_of``), and "How are victims lured?" by the way the sentence names ("lured
+romantically or with promises of legitimate employment", ``way``). Measured in eval/NOTES.md (the fifth to seventh
 sessions): on our releases' questions answers that hold a gold answer rose, on the
 development set token F1 stayed level and exact match fell a little (SQuAD's answers leave
 out the noun the question names and the clause that says which).
