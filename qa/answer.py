@@ -46,8 +46,9 @@ import numpy as np
 from .chunk import normalise
 from .constituent import whole
 from .contact import Contact, off_limits
+from .corpus import title_span
 from .embed import Encoder
-from .kind import other_place, place_clause, wrong_kind
+from .kind import in_title, other_place, place_clause, wrong_kind
 from .phrase import no_dangling, shape, stem, stems, trimmed
 from .polarity import negation_miss, opposite_miss
 from .reader import Guess, Reader
@@ -471,12 +472,14 @@ def extract(
 
 def no_answer(question: str, found: Read, text: str) -> bool:
     """Whether the phrase found cannot answer the question whatever the confidence: a phrase
-    of the wrong kind (``kind.wrong_kind``) or a line of the release's contact block
+    of the wrong kind (``kind.wrong_kind``), of the release's title (``kind.in_title``) or a
+    line of the release's contact block
     for a question about no one it lists (``contact.off_limits``; a contact question is
     answered before the reader). ``eval/fit.py`` counts the answerable questions they
     abstain on in the threshold's 10% budget, so that everything that abstains stays within it."""
     (fs, fe), (ss, se) = found.phrase, found.sentence
-    return off_limits(question, text, fs) or wrong_kind(question, normalise(text[fs:fe]), text[fe:se], text[ss:fs])
+    return off_limits(question, text, fs) or in_title(question, title_span(text), fs, fe) or \
+        wrong_kind(question, normalise(text[fs:fe]), text[fe:se], text[ss:fs])
 
 
 def contact_answer(question: str, contact: Contact, chunks: np.ndarray, sentences: np.ndarray,

@@ -296,6 +296,13 @@ def _title_line(cleaned: str, spans: list[tuple[int, int]]) -> int | None:
     return None
 
 
+def title_span(cleaned: str) -> tuple[int, int] | None:
+    """Where a cleaned release's title line runs (``_title_line``), or None for no title."""
+    spans = _line_spans(cleaned)
+    line = _title_line(cleaned, spans)
+    return spans[line] if line is not None else None
+
+
 def check_corpus_folder(root: Path | str) -> Path:
     """``root`` as a Path if it is a folder, else the ``CorpusError`` that says what is wrong."""
     root = Path(root)

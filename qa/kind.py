@@ -137,6 +137,19 @@ def place_clause(question: str, sentence: str) -> tuple[int, int] | None:
     return None
 
 
+_TITLE_WORDS = re.compile(r"\b(?:titles?|headlines?|headings?)\b", re.I)
+
+
+def in_title(question: str, title: tuple[int, int] | None, start: int, end: int) -> bool:
+    """Whether the phrase ``[start, end)`` lies in the release's ``title`` line
+    (``corpus.title_span``) for a question that does not ask for a title or headline: a
+    headline names its topic, not an answer. Every answer quoting a title line was wrong:
+    held out 4 answerable questions ("Yuan dynasty" for who started it) and 5
+    unanswerables, on the release sets 2 ("IOM Organizes Counter Trafficking Training
+    Courses …" for the subjects of the courses)."""
+    return bool(title and title[0] <= start and end <= title[1] and not _TITLE_WORDS.search(question))
+
+
 def _named(phrase: str) -> bool:
     """Whether at least half of the phrase's words (stop words aside) are capitalised."""
     words = [w for w in re.findall(r"[\w'’-]+", phrase) if w.lower() not in STOP]

@@ -1321,6 +1321,32 @@ def test_the_words_before_the_phrase_reach_the_gate(calibrated):
     assert not _extract(Scripted("Ministry of the Interior"), "Who supported the programme?").abstained
 
 
+HEADLINE = "News\nGlobal\n\nIOM Trains Officials in Ecuador\n\nIOM began courses for officials in Quito and Guayaquil.\n"
+
+
+@pytest.mark.parametrize("question, pointed, expected", [
+    ("Where are officials trained?", "Ecuador", ""),  # a headline names the topic: abstain
+    ("Where are officials trained?", "Quito and Guayaquil", "Quito and Guayaquil"),
+    ("What is the headline of the release?", "IOM Trains Officials in Ecuador", "IOM Trains Officials in Ecuador"),
+])
+def test_a_phrase_of_the_release_s_title_is_no_answer(calibrated, question, pointed, expected):
+    calibrated(bias=3.0)
+    from qa.chunk import split_sentences
+
+    sentences = np.array([(0, s, e) for s, e in split_sentences(HEADLINE)], dtype=np.int64)
+    chunks = np.array([(0, 0, len(HEADLINE))], dtype=np.int64)
+    ans = A.extract(question, [Hit(0, 0.9)], chunks, sentences, lambda d: HEADLINE, lambda d: "corpus/r.txt",
+                    Scripted(pointed))
+    assert ans.answer == expected
+
+
+def test_the_title_is_the_line_after_a_menu_of_short_lines():
+    from qa.corpus import title_span
+
+    assert HEADLINE[slice(*title_span(HEADLINE))] == "IOM Trains Officials in Ecuador"  # "News", "Global" skipped
+    assert title_span("\n\n") is None
+
+
 def test_a_phrase_of_the_wrong_kind_abstains_with_zero_confidence(calibrated):
     calibrated(bias=3.0)  # the model alone would answer with .95
     ans = _extract(Scripted("Ministry of the Interior"), "How many cases were reported?")
