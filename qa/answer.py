@@ -49,7 +49,7 @@ from .contact import Contact, off_limits
 from .corpus import title_span
 from .embed import Encoder
 from .kind import in_title, other_place, place_clause, wrong_kind
-from .phrase import no_dangling, shape, stem, stems, trimmed
+from .phrase import balanced, no_dangling, shape, stem, stems, trimmed
 from .polarity import negation_miss, opposite_miss
 from .reader import Guess, Reader
 from .retrieve import bm25_tokens, rare_miss
@@ -396,7 +396,7 @@ def finished(question: str, text: str, phrase: tuple[int, int], sentence: tuple[
     (``phrase.shape``, which may widen the sentence), grown to its constituent
     (``constituent.whole``) and never ending on a function word; with its sentence."""
     phrase, sentence = shape(question, text, phrase, sentence, rows)
-    return no_dangling(text, *whole(question, text, *phrase, *sentence)), sentence
+    return no_dangling(text, *balanced(text, *whole(question, text, *phrase, *sentence))), sentence
 
 
 def place_read(question: str, found: Read, text: str, rows: np.ndarray, reader: Reader) -> Read:

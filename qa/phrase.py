@@ -696,7 +696,12 @@ def balanced(text: str, start: int, end: int) -> tuple[int, int]:
             start += 1  # '"missing self'
         elif inside.endswith(right):
             end -= 1  # 'quiescent"'
+        elif (close := _CLOSING[right].match(text, end)) and inside.rfind(left) > inside.rfind(right):
+            end = close.end()  # 'to “Combat ... Exploitation' -> '... Exploitation”': the mark it opened, closed
     return trimmed(text, start, end)
+
+
+_CLOSING = {mark: re.compile(rf"[^\n{mark}.;]{{0,80}}{mark}") for mark in ('"', "”")}  # a quotation's end nearby
 
 
 _SPEAKER_QUESTION = re.compile(

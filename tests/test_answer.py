@@ -731,6 +731,23 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     assert shaped(P.whole_name, text, span) == expected
 
 
+def test_a_grown_phrase_closes_the_quotation_it_opens():
+    """The parse grows "Other Forms of ..." back over "to “Combat ..."; the mark it opens is closed."""
+    text = ("Report\n\nThe IOM office in Quito is providing advice and financial support\n"
+            "to the recently created Inter-institutional Commission tasked with\n"
+            "the drafting of a National Plan to “Combat Human Trafficking\n"
+            "and Other Forms of Sexual and Labour Exploitation” in\nEcuador.\n")
+    from qa.chunk import split_sentences
+
+    rows = np.array([(0, s, e) for s, e in split_sentences(text)], dtype=np.int64)
+    start = text.index("Other Forms")
+    end = start + len("Other Forms of Sexual and Labour Exploitation")
+    sentence = (text.index("The IOM"), text.index("Ecuador.") + len("Ecuador."))
+    (a, b), _ = A.finished("What does the Inter-institutional Commission draft?", text, (start, end), sentence, rows)
+    assert text[a:b].count("“") == text[a:b].count("”")
+    assert text[a:b].endswith("Exploitation”")
+
+
 @pytest.mark.parametrize("text, span, expected", [
     ("Funded by the Agency for International Development (USAID).", "USAID)", "USAID"),
     ("Led by (André Lortie), a leading theologian.", "André Lortie), a leading theologian", "André Lortie"),
@@ -742,6 +759,10 @@ def test_a_span_cut_inside_a_name_grows_to_the_whole_name(text, span, expected):
     ('"Few are ever reported," Bernal said.', 'reported," Bernal said', 'reported," Bernal said'),  # edge rule only
     ('Say "There will be a division" and members vote.', 'There will be a division" and members vote',
      'There will be a division" and members vote'),  # a term in quotation marks: the answer may follow it
+    ("A plan to “Combat Trafficking and Other Forms of Exploitation” in Ecuador.",
+     "to “Combat Trafficking and Other Forms of Exploitation", "to “Combat Trafficking and Other Forms of Exploitation”"),
+    ('A plan to "Combat Trafficking" and "Help Victims in Ecuador.', 'to "Combat Trafficking" and "Help Victims',
+     'to "Combat Trafficking" and "Help Victims'),  # no closing mark before the stop: as it is
 ])
 def test_a_phrase_never_shows_half_a_bracket_or_quote_pair(text, span, expected):
     s = text.index(span)
