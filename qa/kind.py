@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .phrase import NAME, QUANTITY, QUANTITY_QUESTION, SAYS, STOP, WHEN_QUESTION, plural_question, stems
+from .phrase import NAME, PLACE_ASKED, QUANTITY, QUANTITY_QUESTION, SAYS, STOP, WHEN_QUESTION, plural_question, stems
 
 _YEAR = re.compile(r"^(?:in\s+)?(?:1\d|20)\d\d$")
 _TIME_BEFORE = re.compile(r"(?<![\w-])(?i:in|since|until|till|during)\s+$")  # "in 2004": a year, not a count
@@ -60,9 +60,6 @@ _MONEY = re.compile(r"\d|\b(?:million|billion|thousand|hundred|dollars?|euros?|p
 _BESIDES = re.compile(  # "Besides strengthening the council's capacities, what ...?", "What ... besides X?": not those
     r"^\W*(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to|along\s+with|except\s+for)\s+([^,?]+),"
     r"|(?<=\w\s)(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to)\s+([^,?]+)\W*$", re.I)
-_PLACE_ASKED = re.compile(  # "In which city ...?", "What French city ...?": a place's name is asked for
-    r"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:city|cities|towns?|country|countries|provinces?|nations?|villages?"
-    r"|continents?|islands?|cantons?|municipalit(?:y|ies))\b", re.I)
 _PHONE_ASKED = re.compile(r"\b(?:(?:tele)?phone|fax|mobile|cell)\s+numbers?\b", re.I)
 _LABEL = re.compile(r"^\W*(?:tel(?:ephone)?|phone|mobile|cell|fax|e-?mail)\s*(?::\W*)?$", re.I)  # a contact line's label
 _EMAIL_ASKED = re.compile(r"\be-?mail\s+(?:address(?:es)?|of|for)\b|['’]s\s+e-?mail\b", re.I)
@@ -260,7 +257,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
         return True  # "Besides strengthening the local council's capacities, what ...?" is not "institutional capacities"
     if other_place(question, before, after):
         return True  # "In Colombia, what ...?" is not answered from the sentence's "In Peru, ..." clause
-    if _PLACE_ASKED.search(question) and not _named(phrase):
+    if PLACE_ASKED.search(question) and not _named(phrase):
         return True  # "In which city was the meeting held?" is not "between senior officials from Colombia"
     if _NAME_ASKED.search(question) and not re.search(r"[A-Z]", phrase):
         return True  # "Which IOM official commented on the rise?" is not "begging and labour exploitation"

@@ -106,7 +106,7 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
         return said, (ss, se)
     fs, fe = agent(question, text, fs, fe, ss, se)
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
-    fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
+    fs, fe = just_the_places(question, text, *whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se))
     fs, fe = one_line(text, *named_kind(question, text, *modified_name(question, text, fs, fe, ss, se), ss, se), ss, se)
     fs, fe = examples(question, text, fs, fe, ss, se)
     fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, *just_the_time(question, text, fs, fe, ss, se), ss), ss, se), ss, se)
@@ -288,6 +288,9 @@ def long_names(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [(m.start(), title_end(text, m.start(), m.end(), hi)) for m in _LONG_NAME.finditer(text, lo, hi)]
 
 
+PLACE_ASKED = re.compile(  # "In which city ...?", "What French city ...?": a place's name is asked for
+    r"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:city|cities|towns?|country|countries|provinces?|nations?|villages?"
+    r"|continents?|islands?|cantons?|municipalit(?:y|ies))\b", re.I)
 NAME = r"[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*)*"
 _MORE_NAMES = re.compile(rf"(?:,\s+{NAME})*,?\s+and\s+{NAME}")
 _NAME_LIST = re.compile(rf"{NAME}(?:,\s+{NAME})*,?\s+and\s+{NAME}")
@@ -320,6 +323,19 @@ def plural_question(question: str) -> bool:
     m = _WH_WORDS.search(question)
     words = [w.lower() for w in (m.groups() if m else ()) if w]
     return any(w.endswith("s") and not w.endswith("ss") and w not in _NOT_PLURAL for w in words)
+
+
+_PLACES_AFTER = re.compile(rf"\b(?:from|in|of|between|to|including|among)\s+((?:the\s+)?{NAME}(?:,\s+{NAME})*,?\s+and\s+{NAME})\s*$")
+
+
+def just_the_places(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """"Which countries took part in the meeting?" asks for the places' names: a phrase that
+    ends on a list of names after a preposition ("between senior officials from Colombia,
+    Ecuador and Peru") keeps the list ("Colombia, Ecuador and Peru")."""
+    if not PLACE_ASKED.search(question):
+        return start, end
+    m = _PLACES_AFTER.search(text, start, end)
+    return (m.start(1), end) if m and m.start() > start else (start, end)
 
 
 def whole_list(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:

@@ -792,6 +792,22 @@ def test_a_phrase_of_only_the_question_s_words_moves_past_them(question, text, s
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("question, span, expected", [
+    ("Which countries took part in the meeting?", "between senior officials from Colombia, Ecuador and Peru",
+     "Colombia, Ecuador and Peru"),  # the names the preposition governs
+    ("Which countries took part in the meeting?", "Colombia, Ecuador and Peru", "Colombia, Ecuador and Peru"),
+    ("Who took part in the meeting?", "between senior officials from Colombia, Ecuador and Peru",
+     "between senior officials from Colombia, Ecuador and Peru"),  # no place asked
+    ("Which countries took part in the meeting?", "senior officials from Colombia",
+     "senior officials from Colombia"),  # one name: not a list
+])
+def test_a_place_question_keeps_the_list_of_names_its_phrase_ends_on(question, span, expected):
+    text = f"The first meeting {span} ends today."
+    s = text.index(span)
+    a, b = P.just_the_places(question, text, s, s + len(span))
+    assert text[a:b] == expected
+
+
 @pytest.mark.parametrize("question, text, span, expected", [
     ("Where did Kublai move the capital to?", "He moved the capital from Karakorum in Mongolia to Khanbaliq in 1264.",
      "Karakorum in Mongolia to Khanbaliq", "Khanbaliq"),  # where it goes
@@ -1529,6 +1545,7 @@ RULES_TEXT = (
     "Kublai moved the capital from Karakorum to Khanbaliq in 1264.\n"
     "Child labour, particularly street begging and domestic servitude, is widespread in the region.\n"
     "According to the Ministry, the courses were set up last year.\n"
+    "The meeting gathered officials from Chile, Peru and Bolivia.\n"
 )
 
 
@@ -1544,6 +1561,7 @@ RULES_TEXT = (
      "deceiving parents with offers of education"),  # past_the_echo
     ("What is the government's main tool?", "its seminars", "the National Plan of Action"),  # described
     ("Where did Kublai move the capital to?", "Karakorum to Khanbaliq", "Khanbaliq"),  # one_end
+    ("Which countries sent officials?", "officials from Chile, Peru and Bolivia", "Chile, Peru and Bolivia"),  # places
     ("Which kinds of child labour are widespread?", "widespread in the region",
      "street begging and domestic servitude"),  # examples
     ("According to whom were the courses set up?", "the courses", "the Ministry"),  # source
