@@ -1262,6 +1262,23 @@ def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert not K.wrong_kind(question, "2004", " following an Executive Decree", "The Commission passed Decree ")
 
 
+@pytest.mark.parametrize("question, phrase, after, wrong", [
+    ("How many people attended the meeting in total?", "three", " countries aimed at eradicating", True),  # places
+    ("How many victims of trafficking did IOM assist in 2012?", "11", " indictments and 5 convictions", True),
+    ("How many trafficking cases were recorded in Colta?", "Three", " new cooperation agreements signed by", True),
+    ("How many Ecuadorian victims were identified by the study?", "One", " ILO study revealed", True),
+    ("How many cases were reported?", "187 cases", " were reported", False),  # the noun asked
+    ("How many soldiers were in each Tumen?", "10,000", " troops", False),  # a synonym: not told apart
+    ("How many people lived in the colonies?", "roughly 60,000", " European settlers", False),  # "settlers" not listed
+    ("How many paid holiday days are required?", "4", " weeks of paid leave", False),  # two times
+    ("How many of the victims were children?", "73", " children", False),  # nothing counted before "of"
+    ("How many people attended?", "three", " of the countries", False),  # a stop word ends the count
+    ("How many people attended?", "12", " went back home early, reports said", False),  # too far to be counted
+])
+def test_a_figure_that_counts_another_kind_of_thing_is_of_the_wrong_kind(question, phrase, after, wrong):
+    assert K.wrong_kind(question, phrase, after) is wrong
+
+
 @pytest.mark.parametrize("question, wrong", [
     ("In Colombia, what does IOM's work concentrate on?", True),  # the phrase is Peru's
     ("What does IOM's work in Peru focus on?", False),
