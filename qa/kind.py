@@ -201,8 +201,9 @@ def _named(phrase: str) -> bool:
 def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") -> bool:
     """Whether ``phrase`` cannot be what the question asks for: a how-many (or what
     percentage, proportion or share) answered with no amount or with a bare year (unless
-    ``after`` it comes what it counts: "2000 kilometres"), a budget, cost or agreement's
-    value with no sum, a who answered with a figure or with a place (the phrase right after
+    ``after`` it comes what it counts: "2000 kilometres") or with a figure that counts
+    another kind of thing (``counts_other``), a budget, cost or agreement's value with no
+    sum, a who answered with a figure or with a place (the phrase right after
     "in", "at", ... ``before`` it), the quoted speaker's name for a question about no
     person, a when ("On what date ...?", "... signed in what year?") answered with no time,
     a singular which-noun with a list of three or more names, a plural which-noun ("In which
