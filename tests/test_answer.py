@@ -1279,6 +1279,21 @@ def test_a_figure_that_counts_another_kind_of_thing_is_of_the_wrong_kind(questio
     assert K.wrong_kind(question, phrase, after) is wrong
 
 
+@pytest.mark.parametrize("question, before, phrase, after, wrong", [
+    ("Which local NGOs will provide job training?", "", "IOM", " will work with local NGOs to ensure job training.", True),
+    ("Which local NGOs will help?", "IOM will work with local NGOs such as ", "Esperanza", ".", False),  # names after
+    ("Which local NGOs will help?", "IOM will work with ", "Esperanza", " and other local NGOs.", False),  # other ones
+    ("Which local NGOs will help?", "", "IOM", ", with local NGOs, will help.", True),
+    ("What engines propelled ships?", "", "steam turbines", ", more efficient than reciprocating steam engines.",
+     False),  # a modified noun names another kind
+    ("What was invented by Savery?", "", "steam pump", " was invented by Savery, a pump that was new.", False),
+    ("Which NGOs help?", "", "IOM", " works with the ministry.", False),  # the noun is not in the sentence
+    ("Who works with local NGOs?", "", "IOM", " will work with local NGOs.", False),  # no which-noun asked
+])
+def test_a_which_noun_the_sentence_names_only_after_the_phrase_is_not_the_phrase(question, before, phrase, after, wrong):
+    assert K.wrong_kind(question, phrase, after, before) is wrong
+
+
 @pytest.mark.parametrize("question, wrong", [
     ("In Colombia, what does IOM's work concentrate on?", True),  # the phrase is Peru's
     ("What does IOM's work in Peru focus on?", False),
