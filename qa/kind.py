@@ -124,6 +124,22 @@ def elsewhere(question: str, before: str, phrase: str, after: str) -> bool:
     return bool(found) and all(s >= end for s in found)
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+_APPOSITION = re.compile(r"^\s*,\s*([^,.;]+)")  # ", IOM Chief of Mission in Ecuador"
+
+
+def other_body(question: str, after: str) -> bool:
+    """Whether a person asked for a body the question names by its acronym ("What is the
+    name of the USAID mission director?") is given a name the sentence places in another
+    body ("Alejandro Guidi, IOM Chief of Mission")."""
+    if not (_ROLE_ASKED.search(question) or _WHO_QUESTION.search(question)):
+        return False
+    asked = set(_ACRONYM.findall(question))
+    apposition = _APPOSITION.match(after)
+    given = set(_ACRONYM.findall(apposition.group(1))) if apposition else set()
+    return bool(asked and given and not asked & given)
+
+
 ASIDE = r"(?:besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to)"  # what a question sets aside
 _BESIDES = re.compile(  # "Besides strengthening the council's capacities, what ...?", "What ... besides X?": not those
     rf"^\W*(?:{ASIDE}|along\s+with|except\s+for)\s+([^,?]+),|(?<=\w\s){ASIDE}\s+([^,?]+)\W*$", re.I)
@@ -231,7 +247,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     a singular which-noun with a list of three or more names, a plural which-noun ("In which
     cities ...?") with one name, a phone number with no digit, an e-mail address with no
     "@", a work's title with no capital letter, a year with no digit, "the number of ..."
-    with no amount, a plural which-noun the sentence names only after the phrase, a
+    with no amount, a person asked of one body and placed in another, a plural
+    which-noun the sentence names only after the phrase, a
     place's name asked and a phrase mostly of lowercase words, what
     "Besides X, ...?" sets aside, a phrase of another place's clause ("In Peru, ..." for "In
     Colombia, what ...?"), a person or body asked ("Which IOM official ...?", "Which
@@ -295,7 +312,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     release unanswerable abstained (eval/NOTES.md, the tenth session). A figure counting
     another kind of thing: no gold answer of the development set's 221 how-many golds is
     such a figure, none of its 272 how-many questions changed; four release unanswerables
-    abstained (the eleventh session). A plural which-noun the sentence names only after
+    abstained (the eleventh session). A person of another body than the one asked
+    (``other_body``): no development gold is such a name, none of the 48 development
+    questions that ask for a person and name an acronym changed; one release unanswerable
+    abstained. A plural which-noun the sentence names only after
     the phrase (``elsewhere``): no development gold is such a phrase; of the 230 development
     questions that ask for one, 1 wrong answer withheld and nothing else changed (shipped
     reader); two release unanswerables abstained."""
@@ -340,6 +360,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
         return True  # "In which city was the meeting held?" is not "between senior officials from Colombia"
     if _NAME_ASKED.search(question) and not re.search(r"[A-Z]", phrase):
         return True  # "Which IOM official commented on the rise?" is not "begging and labour exploitation"
+    if other_body(question, after):
+        return True  # "Who is the USAID mission director?" is not "Alejandro Guidi, IOM Chief of Mission"
     if _ROLE_ASKED.search(question) and _BODY_NAMED.search(phrase):
         return True  # "What is the name of the Minister of the Interior?" is not "the Ministry of Interior"
     if _TITLE_ASKED.search(question) and not re.search(r"[A-Z\"“'‘]", phrase):

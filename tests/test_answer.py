@@ -1294,6 +1294,19 @@ def test_a_which_noun_the_sentence_names_only_after_the_phrase_is_not_the_phrase
     assert K.wrong_kind(question, phrase, after, before) is wrong
 
 
+@pytest.mark.parametrize("question, after, wrong", [
+    ("What is the name of the USAID mission director in Ecuador?", ", IOM Chief of Mission in Ecuador.", True),
+    ("Who is the USAID mission director?", ", IOM Chief of Mission.", True),
+    ("Who is the IOM Chief of Mission?", ", IOM Chief of Mission in Ecuador.", False),  # the body asked
+    ("Who is the chief of mission?", ", IOM Chief of Mission.", False),  # no body asked by its acronym
+    ("Who is the USAID mission director?", " said on Monday, IOM added.", False),  # no apposition
+    ("What does USAID fund?", ", IOM Chief of Mission.", False),  # no person asked
+    ("Who is the USAID director?", ", the director.", False),  # the apposition names no body
+])
+def test_a_person_asked_of_one_body_is_not_a_person_of_another(question, after, wrong):
+    assert K.wrong_kind(question, "Alejandro Guidi", after, "said ") is wrong
+
+
 @pytest.mark.parametrize("question, wrong", [
     ("In Colombia, what does IOM's work concentrate on?", True),  # the phrase is Peru's
     ("What does IOM's work in Peru focus on?", False),
