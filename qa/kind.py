@@ -130,13 +130,14 @@ _APPOSITION = re.compile(r"^\s*,\s*([^,.;]+)")  # ", IOM Chief of Mission in Ecu
 
 def other_body(question: str, after: str) -> bool:
     """Whether a person asked for a body the question names by its acronym ("What is the
-    name of the USAID mission director?") is given a name the sentence places in another
-    body ("Alejandro Guidi, IOM Chief of Mission")."""
+    name of the USAID mission director?") is given a name whose apposition gives a role
+    in another body ("Alejandro Guidi, IOM Chief of Mission")."""
     if not (_ROLE_ASKED.search(question) or _WHO_QUESTION.search(question)):
         return False
     asked = set(_ACRONYM.findall(question))
     apposition = _APPOSITION.match(after)
-    given = set(_ACRONYM.findall(apposition.group(1))) if apposition else set()
+    role = apposition and re.search(_ROLE, apposition.group(1), re.I)  # ", IOM Chief of Mission", not ", with funding"
+    given = set(_ACRONYM.findall(apposition.group(1))) if role else set()
     return bool(asked and given and not asked & given)
 
 

@@ -1302,6 +1302,7 @@ def test_a_which_noun_the_sentence_names_only_after_the_phrase_is_not_the_phrase
     ("Who is the USAID mission director?", " said on Monday, IOM added.", False),  # no apposition
     ("What does USAID fund?", ", IOM Chief of Mission.", False),  # no person asked
     ("Who is the USAID director?", ", the director.", False),  # the apposition names no body
+    ("Who is the USAID director?", ", with funding from IOM.", False),  # the apposition gives no role
 ])
 def test_a_person_asked_of_one_body_is_not_a_person_of_another(question, after, wrong):
     assert K.wrong_kind(question, "Alejandro Guidi", after, "said ") is wrong
