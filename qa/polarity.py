@@ -7,8 +7,9 @@ SQuAD 2.0 writes many of its unanswerable questions that way. Two confidence fea
 (``qa/answer.py``) catch it: the question asserts a negation the sentence lacks, or it holds
 a word whose opposite the sentence holds instead. No antonym lexicon ships offline
 (WordNet's data is downloaded at run time), so the opposites are listed here: adjectives
-and their comparatives and superlatives, time order, direction and a few outcomes, and the
-ordinals, each the opposite of every other ("the second item" over "the first item").
+and their comparatives and superlatives, time order, direction and a few outcomes, the
+sexes ("How many boys …?" over "… 5,000 girls …"; not siblings or spouses: "Emma's brother" is
+the one she is "sister of"), and the ordinals, each the opposite of every other ("the second item" over "the first item").
 Measured in eval/NOTES.md.
 """
 
@@ -35,7 +36,8 @@ strong weak, rich poor, hot cold, true false, positive negative, internal extern
 upper lower, top bottom, ancient modern, permanent temporary, possible impossible, likely unlikely,
 known unknown, visible invisible, similar different, common rare, simple complex, heavy light,
 wide narrow, deep shallow, young old, new old, formal informal, official unofficial,
-successful unsuccessful, effective ineffective, dependent independent, necessary unnecessary"""
+successful unsuccessful, effective ineffective, dependent independent, necessary unnecessary,
+boys girls, boy girl, men women, man woman, male female, males females, father mother, king queen"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

@@ -35,6 +35,10 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What is easy about proving lower bounds?", "Proving lower bounds is much more difficult.", 1.0),
     ("When was the old parliament convened?", "The current and new Parliament was convened in 1999.", 1.0),
     ("What is the second item of business?", "The first item is prayer; the second item is debate.", 0.0),
+    ("How many boys have been trafficked?", "More than 5,000 girls and adolescents have been trafficked.", 1.0),
+    ("What disease mostly strikes men?", "Lupus mostly strikes women.", 1.0),
+    ("How many boys and girls were trafficked?", "More than 5,000 girls were trafficked.", 0.0),  # both asked
+    ("Who was Emma's brother?", "Emma was the sister of Duke Richard II.", 0.0),  # a sibling answers the other way
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
