@@ -1755,6 +1755,33 @@ def test_a_question_ending_on_its_verb_gets_that_verbs_object(question, text, sp
     assert (text[slice(*found)] if found else None) == expected
 
 
+HELPLINE = "In addition, IOM will promote the 101 national police helpline as part of its efforts."
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("What kind of service is 101?", HELPLINE, "helpline", "national police helpline"),  # not the article or figure
+    ("What type of service is 101?", HELPLINE, "helpline", "national police helpline"),
+    ("What service is 101?", HELPLINE, "helpline", None),  # no kind asked
+    ("What kind of service is 101?", HELPLINE, "national police helpline", None),  # more than one word already
+    ("What kind of service is 101?", HELPLINE, "efforts", None),  # nothing modifies it
+    ("What kind of thing do they use?", "They use tools.", "tools", None),  # a verb does not modify a noun
+    ("What kind of tool is it?", "It is a very basic tool.", "tool", "very basic tool"),  # with what modifies them
+    ("What kind of service is it?", "It is the state police helpline.", "helpline", "state police helpline"),
+    ("What kind of service is it?", "It is the free 101 national helpline.", "helpline", "national helpline"),  # up to 101
+    ("What kind of division did it have?", "It had a Chinese tripartite division.", "tripartite", None),  # no noun
+])
+def test_a_kind_is_said_by_the_words_before_the_noun(question, text, span, expected):
+    s = text.index(span)
+    found = C.kind_of(question, text, s, s + len(span), 0, len(text))
+    assert (text[slice(*found)] if found else None) == expected
+
+
+def test_a_kind_s_noun_grows_in_the_answer():
+    s = HELPLINE.index("helpline")
+    assert HELPLINE[slice(*C.whole("What kind of service is 101?", HELPLINE, s, s + 8, 0, len(HELPLINE)))] == \
+        "national police helpline"
+
+
 @pytest.mark.parametrize("question, text, span, expected", [
     ("What will the agreements allow the municipalities to do?", DRAFT, "local authorities",
      "draft local plans, public policies and legislative measures"),  # what they are enabled to do, grown
