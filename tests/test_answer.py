@@ -785,6 +785,11 @@ def test_a_phrase_never_shows_half_a_bracket_or_quote_pair(text, span, expected)
     ("What is the capital?", "The capital is Quito, by far.", "Quito", "Quito"),
     ("What is the capital?", "It is the capital.", "capital", "capital"),  # nothing after it: stays
     ("Did the funds come from USAID or the ILO?", "The funds came from USAID in 2005.", "USAID", "USAID"),  # a choice
+    ("Which local governments will IOM assist?", "IOM will assist by working with local governments faced with "
+     "a high incidence of trafficking.", "working with local governments",
+     "faced with a high incidence of trafficking"),  # the way to the echo is left behind too
+    ("Which local governments will IOM assist?", "IOM will assist by meeting local governments faced with "
+     "trafficking.", "meeting local governments", "meeting local governments"),  # no preposition: a verb's object
 ])
 def test_a_phrase_of_only_the_question_s_words_moves_past_them(question, text, span, expected):
     s = text.index(span)
