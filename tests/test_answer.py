@@ -772,6 +772,31 @@ def test_a_phrase_never_shows_half_a_bracket_or_quote_pair(text, span, expected)
     assert text[a:b] == expected
 
 
+BELGIUM = ("Children from Imbabura were trafficked to Colombia for begging while some minors, women as well as "
+           "indigenous people from Imbabura had been trafficked to Belgium.")
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("Which people from Imbabura had been trafficked to Belgium?", "Colombia for begging while some minors, women",
+     "some minors, women"),  # the clause with more of the question's words
+    ("Where were children trafficked for begging?", "Colombia for begging while some minors, women",
+     "Colombia for begging"),
+    ("Where were children trafficked?", "Colombia for begging", "Colombia for begging"),  # no "while" in it
+    ("Who was trafficked?", "Colombia for begging while some minors, women", "Colombia for begging"),  # a tie: first
+])
+def test_a_phrase_over_while_keeps_the_side_of_the_question(question, span, expected):
+    s = BELGIUM.index(span)
+    a, b = P.one_side(question, BELGIUM, s, s + len(span), 0, len(BELGIUM))
+    assert BELGIUM[a:b] == expected
+
+
+def test_the_side_of_the_question_is_the_answer_s():
+    s = BELGIUM.index("Colombia")
+    (a, b), _ = A.finished("Which people from Imbabura had been trafficked to Belgium?", BELGIUM,
+                           (s, BELGIUM.index(" as well")), (0, len(BELGIUM)), np.zeros((0, 3), dtype=np.int64))
+    assert BELGIUM[a:b] == "some minors, women"
+
+
 @pytest.mark.parametrize("question, text, span, expected", [
     ("What is the magnitude of force divided by?", "The magnitude of the force is divided by the mass of the system, as shown.",
      "magnitude", "mass of the system"),  # past the question's words, to the clause's end
