@@ -78,8 +78,9 @@ def whole(question: str, text: str, start: int, end: int, lo: int, hi: int) -> t
     """``[start, end)`` grown to its noun and its list inside the sentence ``[lo, hi)`` (and
     back over its verb for "What will it allow them to do?"; or instead the cause's subject
     for "What led ...?", the closing preposition's object for "What does it focus on?", the
-    way for "How are victims lured?", a noun's modifiers for "What kind of ...?"), and kept on one line of a block of short lines (a
-    contact block: "IOM Ecuador", not "IOM Ecuador Tel")."""
+    way for "How are victims lured?", a noun's modifiers for "What kind of ...?"), and kept
+    on one line of a block of short lines (a contact block: "IOM Ecuador", not "IOM Ecuador
+    Tel")."""
     instead = cause(question, text, lo, hi) or stranded(question, text, start, end, lo, hi) or \
         way(question, text, start, end, lo, hi) or object_of(question, text, start, end, lo, hi) or \
         kind_of(question, text, start, end, lo, hi)

@@ -70,7 +70,7 @@ _COUNTED = {  # what a figure may count, by kind; a noun not listed is of no kno
              " contract projects project programmes programme programs program",
     "event": "meetings meeting seminars seminar courses course workshops workshop sessions session conferences conference",
 }
-_KIND_OF = {word: kind for kind, words in _COUNTED.items() for word in words.split()}
+_NOUN_KIND = {word: kind for kind, words in _COUNTED.items() for word in words.split()}
 _COUNT_ASKED = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,3})", re.I)
 _COUNT_STOP = frozenset(STOP | {"were", "was", "are", "is", "have", "has", "had", "did", "does", "do", "will", "would",
                                 "can", "could", "been", "be"})
@@ -82,8 +82,8 @@ def _counted_kind(words: list[str]) -> str | None:
     for word in words:
         if word in _COUNT_STOP:
             return None
-        if word in _KIND_OF:
-            return _KIND_OF[word]
+        if word in _NOUN_KIND:
+            return _NOUN_KIND[word]
     return None
 
 
@@ -248,9 +248,9 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     a singular which-noun with a list of three or more names, a plural which-noun ("In which
     cities ...?") with one name, a phone number with no digit, an e-mail address with no
     "@", a work's title with no capital letter, a year with no digit, "the number of ..."
-    with no amount, a person asked of one body and placed in another, a plural
-    which-noun the sentence names only after the phrase, a
-    place's name asked and a phrase mostly of lowercase words, what
+    with no amount, a person asked of one body and placed in another, a plural which-noun
+    the sentence names only after the phrase, a place's name asked and a phrase mostly of
+    lowercase words, what
     "Besides X, ...?" sets aside, a phrase of another place's clause ("In Peru, ..." for "In
     Colombia, what ...?"), a person or body asked ("Which IOM official ...?", "Which
     ministry ...?") and no capital given, a body asked and the place it is in, a contact
@@ -311,15 +311,15 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     "Who is the Minister ...?", "Which official ...?") and a body named ("the Ministry of
     Interior"): no gold of the 40 such development questions names a body; one fresh
     release unanswerable abstained (eval/NOTES.md, the tenth session). A figure counting
-    another kind of thing: no gold answer of the development set's 221 how-many golds is
-    such a figure, none of its 272 how-many questions changed; four release unanswerables
-    abstained (the eleventh session). A person of another body than the one asked
-    (``other_body``): no development gold is such a name, none of the 48 development
+    another kind of thing (``counts_other``): none of the development set's 221 how-many
+    gold answers is such a figure, none of its 272 how-many questions changed; four release
+    unanswerables abstained (the eleventh session). A person of another body than the one
+    asked (``other_body``): no development gold is such a name, none of the 48 development
     questions that ask for a person and name an acronym changed; one release unanswerable
-    abstained. A plural which-noun the sentence names only after
-    the phrase (``elsewhere``): no development gold is such a phrase; of the 230 development
-    questions that ask for one, 1 wrong answer withheld and nothing else changed (shipped
-    reader); two release unanswerables abstained."""
+    abstained. A plural which-noun the sentence names only after the phrase
+    (``elsewhere``): no development gold is such a phrase; of the 230 development questions
+    that ask for one, 1 wrong answer withheld and nothing else changed (shipped reader);
+    two release unanswerables abstained."""
     if _ARTICLE_ALONE.fullmatch(phrase):
         return True  # the reader's span stopped at the article: "A" of "A reduction ..."
     if _LABEL.match(phrase) and (phrase.rstrip().endswith(":") or after.lstrip().startswith(":")):

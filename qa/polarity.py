@@ -8,8 +8,9 @@ SQuAD 2.0 writes many of its unanswerable questions that way. Two confidence fea
 a word whose opposite the sentence holds instead. No antonym lexicon ships offline
 (WordNet's data is downloaded at run time), so the opposites are listed here: adjectives
 and their comparatives and superlatives, time order, direction and a few outcomes, the
-sexes ("How many boys …?" over "… 5,000 girls …"; not siblings or spouses: "Emma's brother" is
-the one she is "sister of"), and the ordinals, each the opposite of every other ("the second item" over "the first item").
+sexes ("How many boys …?" over "… 5,000 girls …"; not siblings or spouses: "Emma's
+brother" is the one she is "sister of"), and the ordinals, each the opposite of every
+other ("the second item" over "the first item").
 Measured in eval/NOTES.md.
 """
 
