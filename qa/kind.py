@@ -237,6 +237,30 @@ def _named(phrase: str) -> bool:
     return sum(w[0].isupper() for w in words) * 2 >= len(words)
 
 
+_NAME_FIRST = re.compile(r"\W*(?:the\s+)?[A-Z]")  # "Colombia and Venezuela", "the Ministry of ...", not "is supported by IOM"
+
+
+_PLACE_WAY = re.compile(r"(?<![\w-])(?i:in|at|to|from|near|across|throughout)\s+(?i:the\s+)?$")  # "trafficked to Colombia"
+
+
+def shows(question: str, phrase: str, before: str = "") -> bool:
+    """Whether ``phrase`` shows by itself the kind the question asks, for the kinds a phrase
+    can show: a time for a when (a year's digits for "In what year ...?"), a body's name
+    ("Ministry", "Council", an acronym, ...) for a body asked, a name (first and most of its
+    words capitalised) for a who, a name after "in", "to", "from", ... (``before`` it) for a
+    place asked; False for a question that asks none of them. ``answer.decide`` passes a gated
+    pick over only to a close contender that shows it."""
+    when = WHEN_QUESTION.search(question)
+    if when and not _LATER_WH.search(question[:when.start()]) and not _LATER_WH.search(question, when.end()):
+        return bool(re.search(r"\d", phrase)) if _YEAR_ASKED.search(question) else bool(_TIME_WORDS.search(phrase))
+    if _BODY_ASKED.search(question):
+        return bool(_BODY_WORD.search(phrase))
+    named = bool(_NAME_FIRST.match(phrase)) and _named(phrase)
+    if PLACE_ASKED.search(question):
+        return named and bool(_PLACE_WAY.search(before))
+    return named and bool(_WHO_QUESTION.search(question))
+
+
 def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") -> bool:
     """Whether ``phrase`` cannot be what the question asks for: a how-many (or what
     percentage, proportion or share) answered with no amount or with a bare year (unless

@@ -628,6 +628,44 @@ def test_a_close_choice_is_settled_by_meaning_and_a_clear_one_is_not():
     assert A.choice(question, readings, [Hit(0, 1.0), Hit(1, 1.0)], twice, {"rerank": favour_second}, toy) == (0, 0)
 
 
+def test_a_close_pick_of_the_wrong_kind_passes_to_a_contender_that_shows_the_kind_asked():
+    text = "Training news\n\nThe courses began in Quito. The training runs through September."  # a title line first
+    first, second = text.index("The courses"), text.index("The training")
+    material = [A.Material(0, first, text[first:], list(range(len(text) - first + 1)), [second - first])]
+    sentences = np.array([(0, 0, 13), (0, first, second), (0, second, len(text))], dtype=np.int64)
+    quito, september = text.index("Quito") - first, text.index("September") - first
+    guesses = [[Guess(quito, quito + 5, 5.5, 0.0, 5.5), Guess(september, september + 9, 5.0, 0.0, 5.0)]]
+    again = {"model": _Concepts.name, "top": 2, "margin": 1.0, "weights": {"support": 1.0}}
+
+    def phrase(question: str, weights: dict, encoder=None) -> str:
+        found = A.decide(question, [Hit(0, 1.0)], guesses, material, sentences, lambda d: text, weights, None, encoder)
+        return text[slice(*found.phrase)]
+
+    when = "Until when does the training run?"
+    assert phrase(when, {"rerank": again}, _Concepts()) == "September"  # "Quito" is no time: its close rival is
+    assert phrase(when, {"rerank": again}) == "Quito"  # no second look, no contenders: the pick stands (and abstains)
+    assert phrase(when, {"rerank": again | {"margin": 0.2}}, _Concepts()) == "Quito"  # not a close call
+    # "training" is of no wrong kind for a who, but shows no name: the gated pick stands
+    training = text.index("training") - first
+    guesses[0][1] = Guess(training, training + 8, 5.0, 0.0, 5.0)
+    assert phrase("Who began the courses?", {"rerank": again}, _Concepts()) == "Quito"
+
+
+def test_shows_the_kind_asked_only_for_kinds_a_phrase_shows_by_itself():
+    assert K.shows("In what year was the Commission set up?", "in 2004")
+    assert not K.shows("In what year was the Commission set up?", "recently")
+    assert K.shows("When did the courses begin?", "this week") and not K.shows("When did the courses begin?", "Quito")
+    assert K.shows("Which ministry leads the Commission?", "the Ministry of the Government")
+    assert not K.shows("Which ministry leads the Commission?", "senior officials from Colombia")
+    assert K.shows("Who heads the Commission?", "Rogelio Bernal") and not K.shows("Who heads the Commission?", "some 45 officials")
+    assert not K.shows("Who heads the Commission?", "headed by IOM Ecuador Chief")  # a name begins with its capital
+    places = "Which foreign countries are children taken to?"
+    assert K.shows(places, "Colombia and Venezuela", "children trafficked to ")
+    assert not K.shows(places, "Alejandro Guidi", '"We are committed," said ')  # a name, but not where a place is
+    assert not K.shows(places, "is supported by IOM missions", "the meeting which ")
+    assert not K.shows("What does the plan focus on?", "Prevention")  # asks no kind a phrase shows
+
+
 def test_word_pairs_keep_the_order_and_the_stop_words():
     assert A.word_pairs("The Ministry of the Interior") == {("the", "ministry"), ("ministry", "of"), ("of", "the"),
                                                             ("the", "interior")}
