@@ -391,7 +391,8 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
         if found is None:
             continue
         text = doc_text(found.doc)
-        if not no_answer(question, found, text) and (first is None or shows(question, text[slice(*found.phrase)], text[found.sentence[0]:found.phrase[0]])):
+        (fs, fe), (ss, se) = found.phrase, found.sentence
+        if not no_answer(question, found, text) and (first is None or shows(question, text[fs:fe], text[ss:fs], text[fe:se])):
             return found
         first = first or found
     return first

@@ -238,21 +238,27 @@ def _named(phrase: str) -> bool:
 
 
 _NAME_FIRST = re.compile(r"\W*(?:the\s+)?[A-Z]")  # "Colombia and Venezuela", "the Ministry of ...", not "is supported by IOM"
-
-
 _PLACE_WAY = re.compile(r"(?<![\w-])(?i:in|at|to|from|near|across|throughout)\s+(?i:the\s+)?$")  # "trafficked to Colombia"
+_A_YEAR = re.compile(r"(?<![\d.,])(?:1\d{3}|20\d{2})(?![\d.,]|s\b)")  # "2004", not "1950s" nor "1,200"
+_NOT_A_YEAR = re.compile(r"\s*(?:years?|people|persons|km|kilometres|miles|metres|meters)\b", re.I)  # "over 2000 years"
+_A_DATE = re.compile(
+    _A_YEAR.pattern + r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow"
+    r"|(?:this|last|next|that)\s+(?:week|month|year))\b", re.I)  # a date, not "when" nor "after the war"
 
 
-def shows(question: str, phrase: str, before: str = "") -> bool:
+def shows(question: str, phrase: str, before: str = "", after: str = "") -> bool:
     """Whether ``phrase`` shows by itself the kind the question asks, for the kinds a phrase
-    can show: a time for a when (a year's digits for "In what year ...?"), a body's name
-    ("Ministry", "Council", an acronym, ...) for a body asked, a name (first and most of its
-    words capitalised) for a who, a name after "in", "to", "from", ... (``before`` it) for a
-    place asked; False for a question that asks none of them. ``answer.decide`` passes a gated
-    pick over only to a close contender that shows it."""
+    can show: a date for a when (a year for "In what year ...?", not "2000" of "2000 years"
+    ``after`` it), a body's name ("Ministry", "Council", an acronym, ...) for a body asked, a
+    name (first and most of its words capitalised) for a who, a name after "in", "to",
+    "from", ... (``before`` it) for a place asked; False for a question that asks none of
+    them. ``answer.decide`` passes a gated pick over only to a close contender that shows it."""
     when = WHEN_QUESTION.search(question)
     if when and not _LATER_WH.search(question[:when.start()]) and not _LATER_WH.search(question, when.end()):
-        return bool(re.search(r"\d", phrase)) if _YEAR_ASKED.search(question) else bool(_TIME_WORDS.search(phrase))
+        if _YEAR_ASKED.search(question):
+            return bool(_A_YEAR.search(phrase)) and not _NOT_A_YEAR.match(after)
+        return bool(_A_DATE.search(phrase))
     if _BODY_ASKED.search(question):
         return bool(_BODY_WORD.search(phrase))
     named = bool(_NAME_FIRST.match(phrase)) and _named(phrase)

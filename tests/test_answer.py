@@ -655,6 +655,9 @@ def test_shows_the_kind_asked_only_for_kinds_a_phrase_shows_by_itself():
     assert K.shows("In what year was the Commission set up?", "in 2004")
     assert not K.shows("In what year was the Commission set up?", "recently")
     assert K.shows("When did the courses begin?", "this week") and not K.shows("When did the courses begin?", "Quito")
+    assert not K.shows("When are the cells deactivated?", "triggered when microbes")  # a time's word, not a date
+    assert not K.shows("In what year was it first used?", "2000", "goes back over ", " years, but")  # an age
+    assert not K.shows("In what year was the war launched?", "from the 1950s")  # a decade
     assert K.shows("Which ministry leads the Commission?", "the Ministry of the Government")
     assert not K.shows("Which ministry leads the Commission?", "senior officials from Colombia")
     assert K.shows("Who heads the Commission?", "Rogelio Bernal") and not K.shows("Who heads the Commission?", "some 45 officials")
