@@ -9,8 +9,10 @@ a word whose opposite the sentence holds instead. No antonym lexicon ships offli
 (WordNet's data is downloaded at run time), so the opposites are listed here: adjectives
 and their comparatives and superlatives, time order, direction and a few outcomes, the
 sexes ("How many boys …?" over "… 5,000 girls …"; not siblings or spouses: "Emma's
-brother" is the one she is "sister of"), and the ordinals, each the opposite of every
-other ("the second item" over "the first item").
+brother" is the one she is "sister of"), changes, outcomes and states ("failure" over "success", "attractive"
+over "repulsive"; not converses such as "won" / "defeated" or "sent" / "received", nor
+"day" / "night": "What time of day …?" over "… at night"), and the ordinals, each the
+opposite of every other ("the second item" over "the first item").
 Measured in eval/NOTES.md.
 """
 
@@ -38,7 +40,15 @@ upper lower, top bottom, ancient modern, permanent temporary, possible impossibl
 known unknown, visible invisible, similar different, common rare, simple complex, heavy light,
 wide narrow, deep shallow, young old, new old, formal informal, official unofficial,
 successful unsuccessful, effective ineffective, dependent independent, necessary unnecessary,
-boys girls, boy girl, men women, man woman, male female, males females, father mother, king queen"""
+boys girls, boy girl, men women, man woman, male female, males females, father mother, king queen,
+rise fall, rises falls, rose fell, risen fallen, gain loss, gains losses, opened closed, include exclude,
+included excluded, allowed banned, allowed forbidden, permitted banned, success failure, successes failures,
+birth death, alive dead, living dead, friend enemy, friends enemies, ally enemy, allies enemies, peace war,
+summer winter, wet dry, attract repel, attractive repulsive, expand contract, expansion contraction,
+heating cooling, heated cooled, warm cool, warmer cooler, rural urban, domestic foreign, native foreign,
+stimulate suppress, stimulates suppresses, activate deactivate, activated deactivated, increase reduce,
+increased reduced, increases reduces, raise lower, raised lowered, ascending descending, arrival departure,
+entrance exit, import export, imports exports"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

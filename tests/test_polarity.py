@@ -39,6 +39,10 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What disease mostly strikes men?", "Lupus mostly strikes women.", 1.0),
     ("How many boys and girls were trafficked?", "More than 5,000 girls were trafficked.", 0.0),  # both asked
     ("Who was Emma's brother?", "Emma was the sister of Duke Richard II.", 0.0),  # a sibling answers the other way
+    ("What does the failure of a pathogen depend on?", "The success of a pathogen depends on its ability.", 1.0),
+    ("What force is due to attractive forces?", "The normal force is due to repulsive forces.", 1.0),
+    ("What time of day did they gather?", "They gathered at night.", 0.0),  # "time of day" asks for a night too
+    ("Who won the battle?", "The Franks defeated the Saxons.", 0.0),  # a converse: winning is defeating
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
