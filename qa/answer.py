@@ -392,7 +392,8 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
             continue
         text = doc_text(found.doc)
         (fs, fe), (ss, se) = found.phrase, found.sentence
-        if not no_answer(question, found, text) and (first is None or shows(question, text[fs:fe], text[ss:fs], text[fe:se])):
+        shown = first is None or shows(question, text[fs:fe], text[ss:fs], text[fe:se])
+        if shown and not no_answer(question, found, text):
             return found
         first = first or found
     return first
