@@ -1629,6 +1629,23 @@ def test_a_who_question_takes_the_agent_after_its_verb_and_by_or_from(question, 
     assert shaped(P.agent, AGENT, span, question) == expected
 
 
+MEETING = ("The first meeting between senior officials from Colombia, Ecuador and Peru ends today; "
+           "delegates from the three countries, experts from Quito and Jaime Paredes from IOM attended.")
+
+
+@pytest.mark.parametrize("question, span, expected", [
+    ("Who attended the meeting?", "senior officials", "senior officials from Colombia, Ecuador and Peru"),
+    ("Who attended the meeting?", "experts", "experts from Quito"),
+    ("Who attended the meeting?", "delegates", "delegates"),  # "from the three countries" names no one
+    ("Who attended the meeting?", "Jaime Paredes", "Jaime Paredes"),  # a name stands
+    ("What officials attended the meeting?", "senior officials", "senior officials"),  # not a who
+])
+def test_a_who_s_common_noun_keeps_the_names_it_comes_from(question, span, expected):
+    text = MEETING
+    s = text.index(span)
+    assert text[s:P.from_where(question, text, s, s + len(span), len(text))] == expected
+
+
 @pytest.mark.parametrize("phrase, expected", [
     ("1941 and remained its leader until 1972", "1941"),
     ("Ariq Böke, was challenging his claim", "Ariq Böke"),
