@@ -49,7 +49,7 @@ summer winter, wet dry, attract repel, attractive repulsive, expand contract, ex
 heating cooling, heated cooled, warm cool, warmer cooler, rural urban, domestic foreign, native foreign,
 stimulate suppress, stimulates suppresses, activate deactivate, activated deactivated, increase reduce,
 increased reduced, increases reduces, raise lower, raised lowered, ascending descending, arrival departure,
-entrance exit"""
+entrance exit, born died"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

@@ -43,6 +43,8 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What force is due to attractive forces?", "The normal force is due to repulsive forces.", 1.0),
     ("What time of day did they gather?", "They gathered at night.", 0.0),  # "time of day" asks for a night too
     ("Who won the battle?", "The Franks defeated the Saxons.", 0.0),  # a converse: winning is defeating
+    ("In what year was Henry of Navarre born?", "Henry of Navarre died in 1610.", 1.0),
+    ("When was Zhu Shijie born?", "Zhu Shijie (born 1249, died 1314) was a mathematician.", 0.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
