@@ -49,7 +49,11 @@ summer winter, wet dry, attract repel, attractive repulsive, expand contract, ex
 heating cooling, heated cooled, warm cool, warmer cooler, rural urban, domestic foreign, native foreign,
 stimulate suppress, stimulates suppresses, activate deactivate, activated deactivated, increase reduce,
 increased reduced, increases reduces, raise lower, raised lowered, ascending descending, arrival departure,
-entrance exit, born died"""
+entrance exit, born died, declined increased, declines increases, declining increasing, decline increase,
+growth decline, expensive cheap, dangerous safe, full empty, thick thin, solid liquid, liquid gas, solid gas,
+vertical horizontal, guilty innocent, valid invalid, finite infinite, prohibited allowed, mandatory optional,
+voluntary compulsory, religious secular, interior exterior, past future, winner loser, winners losers,
+upstream downstream, forward backward, natural artificial, primary secondary"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

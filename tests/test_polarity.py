@@ -45,6 +45,8 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Who won the battle?", "The Franks defeated the Saxons.", 0.0),  # a converse: winning is defeating
     ("In what year was Henry of Navarre born?", "Henry of Navarre died in 1610.", 1.0),
     ("When was Zhu Shijie born?", "Zhu Shijie (born 1249, died 1314) was a mathematician.", 0.0),
+    ("Optional committees are set down under what?", "Mandatory committees are set down under the standing orders.", 1.0),
+    ("How long does a machine take to output an answer?", "The time on input x is the number of steps before it outputs", 0.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
