@@ -12,8 +12,8 @@ sexes ("How many boys …?" over "… 5,000 girls …"; not siblings or spouses:
 brother" is the one she is "sister of"), changes, outcomes and states ("failure" over
 "success", "attractive" over "repulsive"; not converses such as "won" / "defeated",
 "sent" / "received" or "imported" / "exported", nor "day" / "night" ("What time of day
-…?" over "… at night") or "input" / "output" (a verb too)), and the ordinals, each the opposite of every other ("the second
-item" over "the first item").
+…?" over "… at night") or "input" / "output" (a verb too)), and the ordinals, each the
+opposite of every other ("the second item" over "the first item").
 Measured in eval/NOTES.md.
 """
 
