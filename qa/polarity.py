@@ -53,7 +53,13 @@ entrance exit, born died, declined increased, declines increases, declining incr
 growth decline, expensive cheap, dangerous safe, full empty, thick thin, solid liquid, liquid gas, solid gas,
 vertical horizontal, guilty innocent, valid invalid, finite infinite, prohibited allowed, mandatory optional,
 voluntary compulsory, religious secular, interior exterior, past future, winner loser, winners losers,
-upstream downstream, forward backward, natural artificial, primary secondary"""
+upstream downstream, forward backward, natural artificial, primary secondary,
+richest poorest, richer poorer, wealthy poor, strongest weakest, always never, accept reject, accepts rejects,
+acceptance rejection, support oppose, supports opposes, supporters opponents, friendly hostile,
+agreed disagreed, presence absence, superior inferior, senior junior, indoor outdoor, offensive defensive,
+offense defense, dominant recessive, acidic alkaline, northernmost southernmost, entry exit,
+beneficial harmful, internally externally, single multiple, singular plural, colder hotter, coldest hottest,
+colder warmer"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

@@ -47,6 +47,9 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("When was Zhu Shijie born?", "Zhu Shijie (born 1249, died 1314) was a mathematician.", 0.0),
     ("Optional committees are set down under what?", "Mandatory committees are set down under the standing orders.", 1.0),
     ("How long does a machine take to output an answer?", "The time on input x is the number of steps before it outputs", 0.0),
+    ("Who will oppose the plan?", "The ministry will support the plan.", 1.0),
+    ("What happens when the system isn't active?", "Disorders occur when its components are inactive.", 0.0),  # "isn't active"
+    ("When did the age of imperialism end?", "The age, a period beginning around 1700, ended in 1914", 0.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
