@@ -385,17 +385,18 @@ def decide(question: str, hits: list[Hit], guesses: list[list[Guess]], material:
     Ministry of the Government"), nothing lost, no unanswerable answered; held out no answer
     changed. (Any other contender, not only one that shows the kind, answered 8 release
     unanswerables; any time's word for a when, 4 held-out ones: "triggered when microbes".)"""
-    first = None
-    for picked in close_call(question, guesses, hits, material, weights, encoder):
+    picks = close_call(question, guesses, hits, material, weights, encoder)
+    first = _settled(question, hits, guesses, material, sentences, doc_text, picks[0], idf) if picks else None
+    if first is None or not no_answer(question, first, doc_text(first.doc)):
+        return first
+    for picked in picks[1:]:
         found = _settled(question, hits, guesses, material, sentences, doc_text, picked, idf)
         if found is None:
             continue
         text = doc_text(found.doc)
         (fs, fe), (ss, se) = found.phrase, found.sentence
-        shown = first is None or shows(question, text[fs:fe], text[ss:fs], text[fe:se])
-        if shown and not no_answer(question, found, text):
+        if shows(question, text[fs:fe], text[ss:fs], text[fe:se]) and not no_answer(question, found, text):
             return found
-        first = first or found
     return first
 
 

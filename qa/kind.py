@@ -32,12 +32,13 @@ _LATER_WH = re.compile(r"\b(?:what|which|who|whom|whose|how|where|why)\b", re.I)
 _AMOUNT_WORDS = re.compile(
     r"\b(?:once|twice|thrice|several|few|many|single|none|no|majority|minority|half|quarter|third|most|all"
     r"|some|free|dozens?|numerous|percent|per\s*cent|a\s+lot|little|much|more|less)\b|%", re.I)
+_CALENDAR = (r"january|february|march|april|may|june|july|august|september|october|november|december"
+             r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow")
 _TIME_WORDS = re.compile(
-    r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    rf"\d|\b(?:{_CALENDAR}"
     r"|centur(?:y|ies)|years?|decades?|ages?|eras?|period|war|dynasty|reign|spring|summer|autumn|fall|winter"
     r"|morning|evening|night|days?|weeks?|months?|after|before|during|until|since|when|time|beginning|end|start"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|tomorrow"
-    r"|once|later|earlier|today|now|then|recently|modern|ancient|medieval)\b", re.I)
+    r"|once|later|earlier|now|then|recently|modern|ancient|medieval)\b", re.I)
 
 
 _MONEY_QUESTION = re.compile(
@@ -241,10 +242,8 @@ _NAME_FIRST = re.compile(r"\W*(?:the\s+)?[A-Z]")  # "Colombia and Venezuela", "t
 _PLACE_WAY = re.compile(r"(?<![\w-])(?i:in|at|to|from|near|across|throughout)\s+(?i:the\s+)?$")  # "trafficked to Colombia"
 _A_YEAR = re.compile(r"(?<![\d.,])(?:1\d{3}|20\d{2})(?![\d.,]|s\b)")  # "2004", not "1950s" nor "1,200"
 _NOT_A_YEAR = re.compile(r"\s*(?:years?|people|persons|km|kilometres|miles|metres|meters)\b", re.I)  # "over 2000 years"
-_A_DATE = re.compile(
-    _A_YEAR.pattern + r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow"
-    r"|(?:this|last|next|that)\s+(?:week|month|year))\b", re.I)  # a date, not "when" nor "after the war"
+_A_DATE = re.compile(  # a date, not "when" nor "after the war"
+    _A_YEAR.pattern + rf"|\b(?:{_CALENDAR}|(?:this|last|next|that)\s+(?:week|month|year))\b", re.I)
 
 
 def shows(question: str, phrase: str, before: str = "", after: str = "") -> bool:

@@ -651,6 +651,19 @@ def test_a_close_pick_of_the_wrong_kind_passes_to_a_contender_that_shows_the_kin
     assert phrase("Who began the courses?", {"rerank": again}, _Concepts()) == "Quito"
 
 
+def test_a_contender_that_shows_the_kind_but_is_itself_no_answer_does_not_win():
+    text = "September Report\n\nThe courses began in Quito. The training runs on."  # a date only in the title
+    first, second = text.index("The courses"), text.index("The training")
+    material = [A.Material(0, 0, text.replace("\n", " "), list(range(len(text) + 1)), [first, second])]
+    sentences = np.array([(0, 0, 16), (0, first, second), (0, second, len(text))], dtype=np.int64)
+    quito = text.index("Quito")
+    guesses = [[Guess(quito, quito + 5, 5.5, 0.0, 5.5), Guess(0, 9, 5.0, 0.0, 5.0)]]
+    again = {"model": _Concepts.name, "top": 2, "margin": 1.0, "weights": {"support": 1.0}}
+    found = A.decide("Until when does the training run?", [Hit(0, 1.0)], guesses, material, sentences,
+                     lambda d: text, {"rerank": again}, None, _Concepts())
+    assert text[slice(*found.phrase)] == "Quito"  # "September" shows a date, but a title is no answer
+
+
 def test_shows_the_kind_asked_only_for_kinds_a_phrase_shows_by_itself():
     assert K.shows("In what year was the Commission set up?", "in 2004")
     assert not K.shows("In what year was the Commission set up?", "recently")
