@@ -13,7 +13,9 @@ brother" is the one she is "sister of"), changes, outcomes and states ("failure"
 "success", "attractive" over "repulsive"; not converses such as "won" / "defeated",
 "sent" / "received" or "imported" / "exported", nor "day" / "night" ("What time of day
 …?" over "… at night") or "input" / "output" (a verb too)), and the ordinals, each the
-opposite of every other ("the second item" over "the first item").
+opposite of every other ("the second item" over "the first item"). A word negated by its
+prefix is the opposite of the bare word ("non-Muslims" over "Muslims", "unnatural" over
+"natural"), unless the sentence negates the bare word itself ("not known").
 Measured in eval/NOTES.md.
 """
 
@@ -26,6 +28,10 @@ _NEGATION = re.compile(r"\b(?:not|never|no|none|nothing|nobody|nowhere|neither|n
                        r"|refus\w*|den(?:y|ies|ied)|absen\w*|unable|less|few|rarely|seldom|hardly)\b|n['’]t\b",
                        re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# a negating prefix and the shortest word it may negate: "in"/"dis" before a short word
+# is too often no prefix ("index", "dislike" of "like")
+_PREFIXES = (("non-", 4), ("non", 4), ("un", 4), ("in", 5), ("im", 5), ("il", 5), ("ir", 5), ("dis", 5))
 
 _PAIRS = """least most, fewest most, smallest largest, smallest biggest, lowest highest, worst best,
 last first, earliest latest, minimum maximum, less more, fewer more, smaller larger, lower higher,
@@ -82,8 +88,25 @@ def negation_miss(question: str, sentence: str) -> float:
 
 def opposite_miss(question: str, sentence: str) -> float:
     """1.0 when the question holds a word the sentence lacks and the sentence holds its opposite
-    ("Which city has the lowest …?" over "… has the highest …"); not when the question names both."""
-    asked = set(_WORD.findall(question.lower()))
-    said = set(_WORD.findall(sentence.lower()))
-    return float(any(w not in said and OPPOSITES[w] & said and not OPPOSITES[w] & asked
-                     for w in asked if w in OPPOSITES))
+    ("Which city has the lowest …?" over "… has the highest …", "non-Muslims" over "Muslims");
+    not when the question names both, nor when the sentence negates the opposite ("not known")."""
+    question, sentence = question.lower(), sentence.lower()
+    asked = set(_WORD.findall(question))
+    said = set(_WORD.findall(sentence))
+    paired = any(w not in said and not OPPOSITES[w] & asked and any(not _negated(o, sentence) for o in OPPOSITES[w] & said)
+                 for w in asked if w in OPPOSITES)
+    return float(paired or _prefix_miss(question, sentence))
+
+
+def _prefix_miss(question: str, sentence: str) -> bool:
+    """The question negates a word by its prefix and the sentence says the bare word."""
+    asked = set(_HYPHENATED.findall(question))
+    said = set(_HYPHENATED.findall(sentence))
+    return any(word.startswith(prefix) and len(bare := word[len(prefix):]) >= shortest
+               and bare in said and bare not in asked and not _negated(bare, sentence)
+               for word in asked - said for prefix, shortest in _PREFIXES)
+
+
+def _negated(word: str, sentence: str) -> bool:
+    """The sentence says "not WORD" (or "n't WORD", one word between at most): it does not assert it."""
+    return bool(re.search(rf"(?:\b(?:not|never|no)|n['’]t)\s+(?:\w+\s+)?{re.escape(word)}\b", sentence))

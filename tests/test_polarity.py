@@ -50,6 +50,14 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Who will oppose the plan?", "The ministry will support the plan.", 1.0),
     ("What happens when the system isn't active?", "Disorders occur when its components are inactive.", 0.0),  # "isn't active"
     ("When did the age of imperialism end?", "The age, a period beginning around 1700, ended in 1914", 0.0),
+    ("How many non-Muslims are in Greater London?", "Greater London has over 900,000 Muslims.", 1.0),
+    ("When did the people suffer unnatural disasters?", "They suffered a series of natural disasters.", 1.0),
+    ("Laboratory measurements are inconsistent with what?", "They are consistent with the law.", 1.0),
+    ("How many non-Muslims live there?", "Muslims and non-Muslims live there.", 0.0),  # the sentence says both
+    ("What is unknown about the classes?", "It is not known whether the classes are equal.", 0.0),  # negated
+    ("What is unknown about the classes?", "It isn't known whether the classes are equal.", 0.0),
+    ("What policies did the Muslims dislike?", "The Muslims, like the Han, paid taxes.", 0.0),  # too short to be a prefix
+    ("Which non-governmental groups help?", "Several non-governmental groups help.", 0.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
