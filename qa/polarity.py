@@ -88,14 +88,29 @@ def negation_miss(question: str, sentence: str) -> float:
 
 def opposite_miss(question: str, sentence: str) -> float:
     """1.0 when the question holds a word the sentence lacks and the sentence holds its opposite
-    ("Which city has the lowest …?" over "… has the highest …", "non-Muslims" over "Muslims");
-    not when the question names both, nor when the sentence negates the opposite ("not known")."""
+    ("Which city has the lowest …?" over "… has the highest …", "increased" over "decline",
+    "non-Muslims" over "Muslims"); not when the question names both, nor when the sentence
+    negates the opposite ("not known")."""
     question, sentence = question.lower(), sentence.lower()
-    asked = set(_WORD.findall(question))
-    said = set(_WORD.findall(sentence))
-    paired = any(w not in said and not OPPOSITES[w] & asked and any(not _negated(o, sentence) for o in OPPOSITES[w] & said)
-                 for w in asked if w in OPPOSITES)
+    asked = {_key(w) for w in _WORD.findall(question)}
+    said = {_key(w): w for w in _WORD.findall(sentence)}
+    paired = any(k not in said and not _KEYED[k] & asked and any(not _negated(said[o], sentence) for o in _KEYED[k] & said.keys())
+                 for k in asked if k in _KEYED)
     return float(paired or _prefix_miss(question, sentence))
+
+
+def _key(word: str) -> str:
+    """``word`` without one inflection, so that a pair listed once matches its other forms
+    ("increased" / "decline" by "increase" / "decline")."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+_KEYED: dict[str, frozenset[str]] = {}
+for _word, _opposite in OPPOSITES.items():
+    _KEYED[_key(_word)] = _KEYED.get(_key(_word), frozenset()) | {_key(o) for o in _opposite}
 
 
 def _prefix_miss(question: str, sentence: str) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.polarity import OPPOSITES, negation_miss, opposite_miss
+from qa.polarity import _KEYED, OPPOSITES, negation_miss, opposite_miss
 
 
 @pytest.mark.parametrize("question, sentence, missed", [
@@ -50,6 +50,9 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Who will oppose the plan?", "The ministry will support the plan.", 1.0),
     ("What happens when the system isn't active?", "Disorders occur when its components are inactive.", 0.0),  # "isn't active"
     ("When did the age of imperialism end?", "The age, a period beginning around 1700, ended in 1914", 0.0),
+    ("What do increased hormone levels cause?", "A decline in hormone levels weakens immunity.", 1.0),  # other forms
+    ("Who typically closes debates?", "The Presiding Officer opens each debate.", 1.0),
+    ("When did the price increase?", "The price increased and then declined.", 0.0),  # "increased" is "increase"
     ("How many non-Muslims are in Greater London?", "Greater London has over 900,000 Muslims.", 1.0),
     ("When did the people suffer unnatural disasters?", "They suffered a series of natural disasters.", 1.0),
     ("Laboratory measurements are inconsistent with what?", "They are consistent with the law.", 1.0),
@@ -67,3 +70,7 @@ def test_opposites_go_both_ways():
     assert all(w in OPPOSITES[o] for w, opposite in OPPOSITES.items() for o in opposite)
     assert OPPOSITES["most"] >= {"least", "fewest"}
     assert OPPOSITES["second"] >= {"first", "third"} and "second" not in OPPOSITES["second"]
+
+
+def test_no_word_is_its_own_opposite_in_another_form():
+    assert not [key for key, opposite in _KEYED.items() if key in opposite]
