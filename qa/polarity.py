@@ -15,7 +15,9 @@ brother" is the one she is "sister of"), changes, outcomes and states ("failure"
 …?" over "… at night") or "input" / "output" (a verb too)), and the ordinals, each the
 opposite of every other ("the second item" over "the first item"). A word negated by its
 prefix is the opposite of the bare word ("non-Muslims" over "Muslims", "unnatural" over
-"natural"), unless the sentence negates the bare word itself ("not known").
+"natural"), unless the sentence negates the bare word itself ("not known"); and a question
+for the least of something is not answered by a sentence that ranks nothing low ("the
+least important" over "an important"; not "at least").
 Measured in eval/NOTES.md.
 """
 
@@ -31,6 +33,8 @@ _WORD = re.compile(r"[a-z]+")
 _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)*")
 # a negating prefix and the shortest word it may negate: "in"/"dis" before a short word
 # is too often no prefix ("index", "dislike" of "like")
+_LEAST = re.compile(r"(?<!\bat )\bleast\b")
+_LOW = re.compile(r"\b(?:least|fewest|lowest|smallest|minimum|minimal|less|fewer|lower|smaller|worst|rarely|seldom)\b")
 _PREFIXES = (("non-", 4), ("non", 4), ("un", 4), ("in", 5), ("im", 5), ("il", 5), ("ir", 5), ("dis", 5))
 
 _PAIRS = """least most, fewest most, smallest largest, smallest biggest, lowest highest, worst best,
@@ -89,14 +93,14 @@ def negation_miss(question: str, sentence: str) -> float:
 def opposite_miss(question: str, sentence: str) -> float:
     """1.0 when the question holds a word the sentence lacks and the sentence holds its opposite
     ("Which city has the lowest …?" over "… has the highest …", "increased" over "decline",
-    "non-Muslims" over "Muslims"); not when the question names both, nor when the sentence
+    "non-Muslims" over "Muslims", "the least important" over "an important"); not when the question names both, nor when the sentence
     negates the opposite ("not known")."""
     question, sentence = question.lower(), sentence.lower()
     asked = {_key(w) for w in _WORD.findall(question)}
     said = {_key(w): w for w in _WORD.findall(sentence)}
     paired = any(k not in said and not _KEYED[k] & asked and any(not _negated(said[o], sentence) for o in _KEYED[k] & said.keys())
                  for k in asked if k in _KEYED)
-    return float(paired or _prefix_miss(question, sentence))
+    return float(paired or _prefix_miss(question, sentence) or bool(_LEAST.search(question) and not _LOW.search(sentence)))
 
 
 def _key(word: str) -> str:
@@ -115,7 +119,7 @@ for _word, _opposite in OPPOSITES.items():
 
 def _prefix_miss(question: str, sentence: str) -> bool:
     """The question negates a word by its prefix and the sentence says the bare word."""
-    asked = set(_HYPHENATED.findall(question))
+    asked = set(_HYPHENATED.findall(re.sub(r"\bnon\s+(?=[a-z])", "non-", question)))  # "non conservative" too
     said = set(_HYPHENATED.findall(sentence))
     return any(word.startswith(prefix) and len(bare := word[len(prefix):]) >= shortest
                and bare in said and bare not in asked and not _negated(bare, sentence)

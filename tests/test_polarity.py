@@ -53,9 +53,14 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What do increased hormone levels cause?", "A decline in hormone levels weakens immunity.", 1.0),  # other forms
     ("Who typically closes debates?", "The Presiding Officer opens each debate.", 1.0),
     ("When did the price increase?", "The price increased and then declined.", 0.0),  # "increased" is "increase"
+    ("What are the least important mediators?", "Innate cells are important mediators.", 1.0),
+    ("Which province has the least cases?", "Loja has the fewest cases.", 0.0),
+    ("Which province has the least cases?", "Loja reported fewer cases than Quito.", 0.0),
+    ("How many weeks of holiday are required at least?", "Every worker has four weeks.", 0.0),  # "at least"
     ("How many non-Muslims are in Greater London?", "Greater London has over 900,000 Muslims.", 1.0),
     ("When did the people suffer unnatural disasters?", "They suffered a series of natural disasters.", 1.0),
     ("Laboratory measurements are inconsistent with what?", "They are consistent with the law.", 1.0),
+    ("In cases of non shared medium how are packets delivered?", "In case of a shared medium, packets are broadcast.", 1.0),
     ("How many non-Muslims live there?", "Muslims and non-Muslims live there.", 0.0),  # the sentence says both
     ("What is unknown about the classes?", "It is not known whether the classes are equal.", 0.0),  # negated
     ("What is unknown about the classes?", "It isn't known whether the classes are equal.", 0.0),
