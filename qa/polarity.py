@@ -15,9 +15,11 @@ brother" is the one she is "sister of"), changes, outcomes and states ("failure"
 …?" over "… at night") or "input" / "output" (a verb too)), and the ordinals, each the
 opposite of every other ("the second item" over "the first item"). A word negated by its
 prefix is the opposite of the bare word ("non-Muslims" over "Muslims", "unnatural" over
-"natural"), unless the sentence negates the bare word itself ("not known"); and a question
+"natural", and the other way round for "non", "un", "ab" and "mis": "balanced" over
+"unbalanced"), unless the sentence negates the bare word itself ("not known"). A question
 for the least of something is not answered by a sentence that ranks nothing low ("the
-least important" over "an important"; not "at least").
+least important" over "an important"; not "at least"), nor a count by a sentence that
+counts the same thing otherwise ("two consistent theories" over "one consistent theory").
 Measured in eval/NOTES.md.
 """
 
@@ -31,11 +33,17 @@ _NEGATION = re.compile(r"\b(?:not|never|no|none|nothing|nobody|nowhere|neither|n
                        re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
 _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)*")
-# a negating prefix and the shortest word it may negate: "in"/"dis" before a short word
-# is too often no prefix ("index", "dislike" of "like")
 _LEAST = re.compile(r"(?<!\bat )\bleast\b")
 _LOW = re.compile(r"\b(?:least|fewest|lowest|smallest|minimum|minimal|less|fewer|lower|smaller|worst|rarely|seldom)\b")
-_PREFIXES = (("non-", 4), ("non", 4), ("un", 4), ("in", 5), ("im", 5), ("il", 5), ("ir", 5), ("dis", 5))
+# a negating prefix and the shortest word it may negate: "in"/"dis" before a short word
+# is too often no prefix ("index", "dislike" of "like")
+_PREFIXES = (("non-", 4), ("non", 4), ("un", 4), ("in", 5), ("im", 5), ("il", 5), ("ir", 5), ("dis", 5),
+             ("ab", 5), ("mis", 5))
+_BOTH_WAYS = ("non-", "non", "un", "ab", "mis")  # a sentence's "unbalanced" against a question's "balance"
+_COUNTS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_COUNTS |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "million": 10**6,
+            "billion": 10**9}
+_COUNTED = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
 
 _PAIRS = """least most, fewest most, smallest largest, smallest biggest, lowest highest, worst best,
 last first, earliest latest, minimum maximum, less more, fewer more, smaller larger, lower higher,
@@ -95,12 +103,14 @@ def opposite_miss(question: str, sentence: str) -> float:
     ("Which city has the lowest …?" over "… has the highest …", "increased" over "decline",
     "non-Muslims" over "Muslims", "the least important" over "an important"); not when the question names both, nor when the sentence
     negates the opposite ("not known")."""
+    swapped = _count_swap(question, sentence)
     question, sentence = question.lower(), sentence.lower()
     asked = {_key(w) for w in _WORD.findall(question)}
     said = {_key(w): w for w in _WORD.findall(sentence)}
     paired = any(k not in said and not _KEYED[k] & asked and any(not _negated(said[o], sentence) for o in _KEYED[k] & said.keys())
                  for k in asked if k in _KEYED)
-    return float(paired or _prefix_miss(question, sentence) or bool(_LEAST.search(question) and not _LOW.search(sentence)))
+    return float(paired or swapped or _prefix_miss(question, sentence)
+                 or bool(_LEAST.search(question) and not _LOW.search(sentence)))
 
 
 def _key(word: str) -> str:
@@ -121,9 +131,38 @@ def _prefix_miss(question: str, sentence: str) -> bool:
     """The question negates a word by its prefix and the sentence says the bare word."""
     asked = set(_HYPHENATED.findall(re.sub(r"\bnon\s+(?=[a-z])", "non-", question)))  # "non conservative" too
     said = set(_HYPHENATED.findall(sentence))
-    return any(word.startswith(prefix) and len(bare := word[len(prefix):]) >= shortest
-               and bare in said and bare not in asked and not _negated(bare, sentence)
-               for word in asked - said for prefix, shortest in _PREFIXES)
+    forward = any(word.startswith(prefix) and len(bare := word[len(prefix):]) >= shortest
+                  and bare in said and bare not in asked and not _negated(bare, sentence)
+                  for word in asked - said for prefix, shortest in _PREFIXES)
+    backward = not _NEGATED.search(question) and any(
+        word.startswith(prefix) and len(bare := word[len(prefix):]) >= 4 and bare in asked and bare not in said
+        for word in said - asked for prefix in _BOTH_WAYS)
+    return forward or backward
+
+
+def _count_swap(question: str, sentence: str) -> bool:
+    """The question counts a thing the sentence counts otherwise: "two consistent theories"
+    over "one consistent theory" (the number's next word is the same in both). A capitalised
+    number word in the question is a name ("the Seven Years War")."""
+    asked, said = _COUNTED.findall(question), _COUNTED.findall(sentence)
+    given = {_count(w) for w in said} - {None}
+    for i, word in enumerate(asked[:-1]):
+        n = _count(word)
+        if n is None or n in given or (i and word[0].isupper()):
+            continue
+        following = asked[i + 1].lower()
+        if following == "s":  # a decade ("the 1960's" over "the late 1950s") is too loose to swap
+            continue
+        if any(_count(w) not in (None, n) and said[j + 1].lower() == following for j, w in enumerate(said[:-1])):
+            return True
+    return False
+
+
+def _count(word: str) -> float | None:
+    """The number a word or figure says, or None."""
+    if word[0].isdigit():
+        return float(word.replace(",", ""))
+    return _COUNTS.get(word.lower())
 
 
 def _negated(word: str, sentence: str) -> bool:

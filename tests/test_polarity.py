@@ -61,6 +61,15 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("When did the people suffer unnatural disasters?", "They suffered a series of natural disasters.", 1.0),
     ("Laboratory measurements are inconsistent with what?", "They are consistent with the law.", 1.0),
     ("In cases of non shared medium how are packets delivered?", "In case of a shared medium, packets are broadcast.", 1.0),
+    ("What is an example of the abnormal force?", "An example of the normal force is the impact force.", 1.0),
+    ("A balanced force accelerates what?", "The unbalanced force that accelerates an object is radial.", 1.0),  # backwards
+    ("Who is not able to legislate?", "Westminster is unable to legislate on it.", 0.0),  # the question negates too
+    ("Who unified the forces through two consistent theories?", "Maxwell unified them through one consistent theory.", 1.0),
+    ("All the forces are based on three fundamental interactions?", "All forces are based on 4 fundamental interactions.", 1.0),
+    ("How many layers did DEC have, 3 layers?", "Initially built with three layers, it later evolved.", 0.0),  # 3 is three
+    ("How long did the fighting last in the Seven Years War?", "The fighting lasted six years in America.", 0.0),  # a name
+    ("Who led Russia in the 1960's?", "In the late 1950s, Khrushchev led the thaw.", 0.0),  # a decade is loose
+    ("What engines became widespread by the 20th century?", "Turbines spread in the 19th century.", 1.0),
     ("How many non-Muslims live there?", "Muslims and non-Muslims live there.", 0.0),  # the sentence says both
     ("What is unknown about the classes?", "It is not known whether the classes are equal.", 0.0),  # negated
     ("What is unknown about the classes?", "It isn't known whether the classes are equal.", 0.0),
