@@ -42,7 +42,7 @@ _PREFIXES = (("non-", 4), ("non", 4), ("un", 4), ("in", 5), ("im", 5), ("il", 5)
 _BOTH_WAYS = ("non-", "non", "un", "ab", "mis")  # a sentence's "unbalanced" against a question's "balance"
 _COUNTS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _COUNTS |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "million": 10**6,
-            "billion": 10**9}
+            "billion": 10**9, "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 10**6, "billions": 10**9}
 _COUNTED = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
 
 _PAIRS = """least most, fewest most, smallest largest, smallest biggest, lowest highest, worst best,
@@ -77,7 +77,8 @@ acceptance rejection, support oppose, supports opposes, supporters opponents, fr
 agreed disagreed, presence absence, superior inferior, senior junior, indoor outdoor, offensive defensive,
 offense defense, dominant recessive, acidic alkaline, northernmost southernmost, entry exit,
 beneficial harmful, internally externally, single multiple, singular plural, colder hotter, coldest hottest,
-colder warmer"""
+colder warmer, concrete abstract, lose won, lost win, acceleration deceleration, accelerate decelerate,
+accelerated decelerated"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

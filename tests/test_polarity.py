@@ -70,6 +70,9 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("How long did the fighting last in the Seven Years War?", "The fighting lasted six years in America.", 0.0),  # a name
     ("Who led Russia in the 1960's?", "In the late 1950s, Khrushchev led the thaw.", 0.0),  # a decade is loose
     ("What engines became widespread by the 20th century?", "Turbines spread in the 19th century.", 1.0),
+    ("Hundreds of madrasahs spawned what organization?", "Thousands of madrasahs spawned the Taliban.", 1.0),
+    ("What did the party lose in the election?", "It won the majority of the seats.", 1.0),  # an irregular form listed
+    ("What term refers to the concrete question?", "A problem refers to the abstract question.", 1.0),
     ("How many non-Muslims live there?", "Muslims and non-Muslims live there.", 0.0),  # the sentence says both
     ("What is unknown about the classes?", "It is not known whether the classes are equal.", 0.0),  # negated
     ("What is unknown about the classes?", "It isn't known whether the classes are equal.", 0.0),
