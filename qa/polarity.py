@@ -19,7 +19,8 @@ prefix is the opposite of the bare word ("non-Muslims" over "Muslims", "unnatura
 "unbalanced"), unless the sentence negates the bare word itself ("not known"). A question
 for the least of something is not answered by a sentence that ranks nothing low ("the
 least important" over "an important"; not "at least"), nor a count by a sentence that
-counts the same thing otherwise ("two consistent theories" over "one consistent theory").
+counts the same thing otherwise ("two consistent theories" over "one consistent theory"),
+nor a year by a sentence that gives only other years.
 Measured in eval/NOTES.md.
 """
 
@@ -43,6 +44,8 @@ _BOTH_WAYS = ("non-", "non", "un", "ab", "mis")  # a sentence's "unbalanced" aga
 _COUNTS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _COUNTS |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "million": 10**6,
             "billion": 10**9, "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 10**6, "billions": 10**9}
+_YEAR = re.compile(r"(?<![\w-])(1\d{3}|20\d{2})(?!['’]?s\b)(?![\w-])")  # not a decade ("the 1950's")
+_BOUND = re.compile(r"\b(?:prior\s+to|before|after|since|until|till|by|from|between|to|through)\s+$", re.IGNORECASE)
 _COUNTED = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
 
 _PAIRS = """least most, fewest most, smallest largest, smallest biggest, lowest highest, worst best,
@@ -110,7 +113,7 @@ def opposite_miss(question: str, sentence: str) -> float:
     said = {_key(w): w for w in _WORD.findall(sentence)}
     paired = any(k not in said and not _KEYED[k] & asked and any(not _negated(said[o], sentence) for o in _KEYED[k] & said.keys())
                  for k in asked if k in _KEYED)
-    return float(paired or swapped or _prefix_miss(question, sentence)
+    return float(paired or swapped or _year_swap(question, sentence) or _prefix_miss(question, sentence)
                  or bool(_LEAST.search(question) and not _LOW.search(sentence)))
 
 
@@ -157,6 +160,15 @@ def _count_swap(question: str, sentence: str) -> bool:
         if any(_count(w) not in (None, n) and said[j + 1].lower() == following for j, w in enumerate(said[:-1])):
             return True
     return False
+
+
+def _year_swap(question: str, sentence: str) -> bool:
+    """The question's year is not the sentence's, which gives another ("When did X happen in
+    1998?" over "… in 2001"); a year that bounds a time ("prior to 2000", "since 1990") asks
+    for another and does not count."""
+    asked = {m.group(1) for m in _YEAR.finditer(question) if not _BOUND.search(question[:m.start()])}
+    said = set(_YEAR.findall(sentence))
+    return bool(asked and said and not asked & said)
 
 
 def _count(word: str) -> float | None:

@@ -73,6 +73,10 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Hundreds of madrasahs spawned what organization?", "Thousands of madrasahs spawned the Taliban.", 1.0),
     ("What did the party lose in the election?", "It won the majority of the seats.", 1.0),  # an irregular form listed
     ("What term refers to the concrete question?", "A problem refers to the abstract question.", 1.0),
+    ("Who won the championship in 1998?", "Polonia won the championship in 1946.", 1.0),
+    ("Who won the championship prior to 2000?", "Polonia won the championship in 1946.", 0.0),  # a bound
+    ("Where did France win a war in the 1950's?", "They won the war in Algeria and left in 1962.", 0.0),  # a decade
+    ("What was founded in 1998?", "The network, founded in 1998, grew by 2001.", 0.0),
     ("How many non-Muslims live there?", "Muslims and non-Muslims live there.", 0.0),  # the sentence says both
     ("What is unknown about the classes?", "It is not known whether the classes are equal.", 0.0),  # negated
     ("What is unknown about the classes?", "It isn't known whether the classes are equal.", 0.0),
