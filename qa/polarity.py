@@ -34,6 +34,12 @@ _NEGATION = re.compile(r"\b(?:not|never|no|none|nothing|nobody|nowhere|neither|n
                        re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
 _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# words of the question that are no opposite asked: "How long will the agreement last?"
+# asks neither a long one nor a last one (not over "a short first phase"), and "North
+# America" or "the Middle East" is a name
+_DEGREE = re.compile(r"\bhow\s+(?:long|short|large|small|big|old|high|low|far|early|late|fast|slow|deep|wide)\b", re.IGNORECASE)
+_LAST_VERB = re.compile(r"\blast(?=\s*(?:[?.!]|$)|\s+(?:in|for|until|till|through|over|beyond|longer|about|from|into|up)\b)")
+_COMPASS_NAME = re.compile(r"(?<=\w )(?:North|South|East|West|Northern|Southern|Eastern|Western)\b|\b(?:North|South|East|West)(?= [A-Z])")
 _LEAST = re.compile(r"(?<!\bat )\bleast\b")
 _LOW = re.compile(r"\b(?:least|fewest|lowest|smallest|minimum|minimal|less|fewer|lower|smaller|worst|rarely|seldom)\b")
 # a negating prefix and the shortest word it may negate: "in"/"dis" before a short word
@@ -108,8 +114,9 @@ def opposite_miss(question: str, sentence: str) -> float:
     "non-Muslims" over "Muslims", "the least important" over "an important"); not when the question names both, nor when the sentence
     negates the opposite ("not known")."""
     swapped = _count_swap(question, sentence)
+    plain = _COMPASS_NAME.sub(" ", _LAST_VERB.sub(" ", _DEGREE.sub(" ", question)))
     question, sentence = question.lower(), sentence.lower()
-    asked = {_key(w) for w in _WORD.findall(question)}
+    asked = {_key(w) for w in _WORD.findall(plain.lower())}
     said = {_key(w): w for w in _WORD.findall(sentence)}
     paired = any(k not in said and not _KEYED[k] & asked and any(not _negated(said[o], sentence) for o in _KEYED[k] & said.keys())
                  for k in asked if k in _KEYED)

@@ -1525,6 +1525,15 @@ def test_a_phrase_of_the_wrong_kind_abstains_with_zero_confidence(calibrated):
     assert not _extract(Scripted("Ministry of the Interior"), "Who supported the programme?").abstained
 
 
+def test_a_sentence_that_says_the_opposite_of_the_question_is_no_answer(calibrated):
+    """The confidence alone would answer (bias 3.0, .95): "opposed" over "support" is a gate."""
+    calibrated(bias=3.0)
+    ans = _extract(Scripted("Ministry of the Interior"), "Which ministry opposed the programme?")
+    assert ans.abstained and ans.confidence == 0.0 and ans.best is not None
+    assert _extract(Scripted("Ministry of the Interior"), "Which ministry supported the programme?").answer \
+        == "Ministry of the Interior"
+
+
 def test_a_phrase_in_the_contact_block_is_no_answer(calibrated):
     """A question the contact block does not answer ("Who leads the programme?") is not
     answered by its lines ("Ana Guzmán"): contact questions are read before the reader."""

@@ -77,6 +77,14 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Who won the championship prior to 2000?", "Polonia won the championship in 1946.", 0.0),  # a bound
     ("Where did France win a war in the 1950's?", "They won the war in Algeria and left in 1962.", 0.0),  # a decade
     ("What was founded in 1998?", "The network, founded in 1998, grew by 2001.", 0.0),
+    ("How long will the new agreement last?", "It builds on the first phase of the programme.", 0.0),  # a verb
+    ("How long did the war last in the north?", "The first battles were fought in the north.", 0.0),
+    ("What was the last fort built?", "The first fort built was Fort Duquesne.", 1.0),
+    ("How long would the invasion have to take?", "A short invasion was planned.", 0.0),  # "how long" asks a length
+    ("Besides North America, where did refugees settle?", "Refugees settled in South Africa.", 0.0),  # names
+    ("How long did the invasion of the Middle East take?", "The West invaded in 1990.", 0.0),
+    ("Which province in the north has most cases?", "Loja, in the south, has most cases.", 1.0),
+    ("North of which city is the lake?", "The lake lies south of Quito.", 1.0),  # the question's first word
     ("How many non-Muslims live there?", "Muslims and non-Muslims live there.", 0.0),  # the sentence says both
     ("What is unknown about the classes?", "It is not known whether the classes are equal.", 0.0),  # negated
     ("What is unknown about the classes?", "It isn't known whether the classes are equal.", 0.0),
