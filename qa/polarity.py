@@ -39,7 +39,7 @@ _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)*")
 # America" or "the Middle East" is a name
 _DEGREE = re.compile(r"\bhow\s+(?:long|short|large|small|big|old|high|low|far|early|late|fast|slow|deep|wide)\b", re.IGNORECASE)
 _LAST_VERB = re.compile(r"\blast(?=\s*(?:[?.!]|$)|\s+(?:in|for|until|till|through|over|beyond|longer|about|from|into|up)\b)")
-_COMPASS_NAME = re.compile(r"(?<=\w )(?:North|South|East|West|Northern|Southern|Eastern|Western)\b|\b(?:North|South|East|West)(?= [A-Z])")
+_COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western"}
 _LEAST = re.compile(r"(?<!\bat )\bleast\b")
 _LOW = re.compile(r"\b(?:least|fewest|lowest|smallest|minimum|minimal|less|fewer|lower|smaller|worst|rarely|seldom)\b")
 # a negating prefix and the shortest word it may negate: "in"/"dis" before a short word
@@ -114,7 +114,7 @@ def opposite_miss(question: str, sentence: str) -> float:
     "non-Muslims" over "Muslims", "the least important" over "an important"); not when the question names both, nor when the sentence
     negates the opposite ("not known")."""
     swapped = _count_swap(question, sentence)
-    plain = _COMPASS_NAME.sub(" ", _LAST_VERB.sub(" ", _DEGREE.sub(" ", question)))
+    plain = _unnamed(_LAST_VERB.sub(" ", _DEGREE.sub(" ", question)))
     question, sentence = question.lower(), sentence.lower()
     asked = {_key(w) for w in _WORD.findall(plain.lower())}
     said = {_key(w): w for w in _WORD.findall(sentence)}
@@ -136,6 +136,16 @@ def _key(word: str) -> str:
 _KEYED: dict[str, frozenset[str]] = {}
 for _word, _opposite in OPPOSITES.items():
     _KEYED[_key(_word)] = _KEYED.get(_key(_word), frozenset()) | {_key(o) for o in _opposite}
+
+
+def _unnamed(question: str) -> str:
+    """``question`` without the compass words that are part of a name: next to a capitalised
+    word other than the question's first ("North America", "the Middle East"; not "Eastern
+    governments")."""
+    words = question.split(" ")
+    return " ".join("" if w.strip("?,.;:") in _COMPASS and ((i + 1 < len(words) and words[i + 1][:1].isupper())
+                                                           or (i > 1 and words[i - 1][:1].isupper())) else w
+                    for i, w in enumerate(words))
 
 
 def _prefix_miss(question: str, sentence: str) -> bool:

@@ -85,6 +85,7 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("How long did the invasion of the Middle East take?", "The West invaded in 1990.", 0.0),
     ("Which province in the north has most cases?", "Loja, in the south, has most cases.", 1.0),
     ("North of which city is the lake?", "The lake lies south of Quito.", 1.0),  # the question's first word
+    ("When did Eastern governments support the Islamists?", "Western governments supported them in the 1970s.", 1.0),
     ("How many non-Muslims live there?", "Muslims and non-Muslims live there.", 0.0),  # the sentence says both
     ("What is unknown about the classes?", "It is not known whether the classes are equal.", 0.0),  # negated
     ("What is unknown about the classes?", "It isn't known whether the classes are equal.", 0.0),
