@@ -5,7 +5,8 @@ A question turned around, by a "not" or by a word swapped for its opposite ("lea
 answered the original, so retrieval and the reader find that sentence and answer from it.
 SQuAD 2.0 writes many of its unanswerable questions that way. Two confidence features
 (``qa/answer.py``) catch it: the question asserts a negation the sentence lacks, or it holds
-a word whose opposite the sentence holds instead. No antonym lexicon ships offline
+a word whose opposite the sentence holds instead; the second is also a gate
+(``answer.no_answer``). No antonym lexicon ships offline
 (WordNet's data is downloaded at run time), so the opposites are listed here: adjectives
 and their comparatives and superlatives, time order, direction and a few outcomes, the
 sexes ("How many boys …?" over "… 5,000 girls …"; not siblings or spouses: "Emma's
@@ -111,8 +112,9 @@ def negation_miss(question: str, sentence: str) -> float:
 def opposite_miss(question: str, sentence: str) -> float:
     """1.0 when the question holds a word the sentence lacks and the sentence holds its opposite
     ("Which city has the lowest …?" over "… has the highest …", "increased" over "decline",
-    "non-Muslims" over "Muslims", "the least important" over "an important"); not when the question names both, nor when the sentence
-    negates the opposite ("not known")."""
+    "non-Muslims" over "Muslims", "the least important" over "an important"), or a count or
+    year the sentence gives otherwise; not when the question names both, nor when the
+    sentence negates the opposite ("not known")."""
     swapped = _count_swap(question, sentence)
     plain = _unnamed(_LAST_VERB.sub(" ", _DEGREE.sub(" ", question)))
     question, sentence = question.lower(), sentence.lower()
