@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-_NEGATED = re.compile(r"\b(?:not|never|no)\b(?!\.\s*\d)|n['’]t\b", re.IGNORECASE)  # not "No. 5"
+_NEGATED = re.compile(r"\b(?:not|never|no|cannot|unable)\b(?!\.\s*\d)|n['’]t\b", re.IGNORECASE)  # not "No. 5"
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nothing|nobody|nowhere|neither|nor|without|cannot|lack\w*|fail\w*"
                        r"|refus\w*|den(?:y|ies|ied)|absen\w*|unable|less|few|rarely|seldom|hardly)\b|n['’]t\b",
                        re.IGNORECASE)
@@ -88,7 +88,7 @@ agreed disagreed, presence absence, superior inferior, senior junior, indoor out
 offense defense, dominant recessive, acidic alkaline, northernmost southernmost, entry exit,
 beneficial harmful, internally externally, single multiple, singular plural, colder hotter, coldest hottest,
 colder warmer, concrete abstract, lose won, lost win, acceleration deceleration, accelerate decelerate,
-accelerated decelerated"""
+accelerated decelerated, lack possess, lacks possesses, lacked possessed"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 
@@ -105,7 +105,8 @@ OPPOSITES = _opposites()
 
 
 def negation_miss(question: str, sentence: str) -> float:
-    """1.0 when the question says "not", "never", "no" or "n't" and the sentence negates nothing."""
+    """1.0 when the question says "not", "never", "no", "cannot", "unable" or "n't" and the
+    sentence negates nothing."""
     return float(bool(_NEGATED.search(question)) and not _NEGATION.search(sentence))
 
 

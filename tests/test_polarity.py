@@ -14,6 +14,9 @@ from qa.polarity import _KEYED, OPPOSITES, negation_miss, opposite_miss
     ("Which country wasn't hit by the embargo?", "Canada was spared, having no oil imports.", 0.0),
     ("Why do victims not report the crime?", "Few victims report it, out of fear.", 0.0),  # few: a negative too
     ("What kind of disorder occurs when the system isn't active?", "It is less active than normal.", 0.0),
+    ("What cells are unable to remember pathogens?", "Memory cells remember each pathogen.", 1.0),
+    ("Which country cannot export oil?", "Iran exports oil.", 1.0),
+    ("Who is unable to vote?", "Prisoners are unable to vote.", 0.0),
     ("Which country was hit by the embargo?", "The embargo hit the United States.", 0.0),
     ("What is the knot called?", "The knot is a bowline.", 0.0),  # "not" inside a word
     ("Who signed Decree No. 1981?", "The President signed it.", 0.0),  # a number sign, no negation
@@ -70,6 +73,7 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("How long did the fighting last in the Seven Years War?", "The fighting lasted six years in America.", 0.0),  # a name
     ("Who led Russia in the 1960's?", "In the late 1950s, Khrushchev led the thaw.", 0.0),  # a decade is loose
     ("What engines became widespread by the 20th century?", "Turbines spread in the 19th century.", 1.0),
+    ("What do simple organisms lack?", "Simple organisms possess enzymes.", 1.0),
     ("Hundreds of madrasahs spawned what organization?", "Thousands of madrasahs spawned the Taliban.", 1.0),
     ("What did the party lose in the election?", "It won the majority of the seats.", 1.0),  # an irregular form listed
     ("What term refers to the concrete question?", "A problem refers to the abstract question.", 1.0),
