@@ -136,9 +136,14 @@ def _key(word: str) -> str:
     return word
 
 
-_KEYED: dict[str, frozenset[str]] = {}
-for _word, _opposite in OPPOSITES.items():
-    _KEYED[_key(_word)] = _KEYED.get(_key(_word), frozenset()) | {_key(o) for o in _opposite}
+def _keyed() -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for word, opposite in OPPOSITES.items():
+        out[_key(word)] = out.get(_key(word), frozenset()) | {_key(o) for o in opposite}
+    return out
+
+
+_KEYED = _keyed()
 
 
 def _unnamed(question: str) -> str:
