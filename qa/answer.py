@@ -50,7 +50,7 @@ from .corpus import title_span
 from .embed import Encoder
 from .kind import in_title, other_place, place_clause, shows, wrong_kind
 from .phrase import balanced, no_dangling, shape, stem, stems, trimmed
-from .polarity import negation_miss, opposite_miss
+from .polarity import name_swap, negation_miss, opposite_miss
 from .reader import Guess, Reader
 from .retrieve import bm25_tokens, rare_miss
 from .types import Answer, Citation, Hit, Passage
@@ -509,12 +509,14 @@ def no_answer(question: str, found: Read, text: str) -> bool:
     answered before the reader), or of a sentence that says the opposite of the question
     (``polarity.opposite_miss``: the confidence's weight on it let 76 such answers through
     on the development set's out-of-fold reads, 72 of them to unanswerable questions and
-    none right). ``eval/fit.py`` counts the answerable questions they
+    none right), or that names another thing in the question's place, which the release never
+    names (``polarity.name_swap``). ``eval/fit.py`` counts the answerable questions they
     abstain on in the threshold's 10% budget, so that everything that abstains stays within it."""
     (fs, fe), (ss, se) = found.phrase, found.sentence
+    sentence = normalise(text[ss:se])
     return off_limits(question, text, fs) or in_title(question, title_span(text), fs, fe) or \
         wrong_kind(question, normalise(text[fs:fe]), text[fe:se], text[ss:fs]) or \
-        bool(opposite_miss(question, normalise(text[ss:se])))
+        bool(opposite_miss(question, sentence)) or name_swap(question, sentence, text)
 
 
 def contact_answer(question: str, contact: Contact, chunks: np.ndarray, sentences: np.ndarray,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.polarity import _KEYED, OPPOSITES, negation_miss, opposite_miss
+from qa.polarity import _KEYED, OPPOSITES, name_swap, negation_miss, opposite_miss
 
 
 @pytest.mark.parametrize("question, sentence, missed", [
@@ -95,6 +95,15 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What is unknown about the classes?", "It isn't known whether the classes are equal.", 0.0),
     ("What policies did the Muslims dislike?", "The Muslims, like the Han, paid taxes.", 0.0),  # too short to be a prefix
     ("Which non-governmental groups help?", "Several non-governmental groups help.", 0.0),
+    ("Since 1978 how many courses were needed?", "Since 2008, students need eight courses.", 1.0),  # the same bound
+    ("Until 1978 how many courses were needed?", "Since 2008, students need eight courses.", 0.0),  # another bound
+    ("How are packets forwarded synchronously?", "Packets are forwarded asynchronously.", 1.0),
+    ("What is an asymmetric cipher?", "A symmetric cipher uses one key.", 1.0),
+    ("Where did the ship run aground?", "The ship hit the ground off Cork.", 0.0),  # "a" negates an adjective only
+    ("What ground did the ship hit?", "The ship ran aground off Cork.", 0.0),
+    ("What discouraged trade?", "Low taxes encouraged trade.", 1.0),
+    ("What is the qualitative answer?", "The quantitative answer is of little use.", 1.0),
+    ("Which histories were unofficially written?", "He finished the official histories.", 1.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
@@ -108,3 +117,30 @@ def test_opposites_go_both_ways():
 
 def test_no_word_is_its_own_opposite_in_another_form():
     assert not [key for key, opposite in _KEYED.items() if key in opposite]
+
+
+_RELEASE = "The Han Chinese defected. The Standard Model predicts it. Colombia and Ecuador signed. Apple Inc. built AppleTalk."
+
+
+@pytest.mark.parametrize("question, sentence, swapped", [
+    ("Who did the Han Japanese want to fight?", "Many Han Chinese defected to fight the Jin.", True),
+    ("The Unique Model predicts what?", "The Standard Model predicts that bosons carry force.", True),
+    ("Who did the Han Chinese want to fight?", "Many Han Chinese defected to fight the Jin.", False),  # the same name
+    ("Who did the Han Chinese want to fight?", "Many Chinese defected to fight the Jin.", False),  # no other name
+    ("Who led Labour leader Lain Gray's campaign?", "Labour leader Iain Gray retained the seat.", False),  # a misspelling
+    ("When was the Office of Eastern Medicine founded?", "He founded the Office of Western Medicine.", True),  # opposites
+    ("Which Ecuadorian police unit did IOM support?", "IOM supported the Child Welfare Police.", False),  # "Ecuador" said
+    ("What was Apple Talk?", "Apple Inc. built AppleTalk, a suite of protocols.", False),  # run together
+    ("What did DECnet Phase I become?", "DECnet Phase II was an open standard.", True),
+    ("What did DECnet Phase 2 become?", "DECnet Phase II was an open standard.", False),  # 2 is II
+    ("What did DECnet Phase II become?", "DECnet Phase II and Phase III were open standards.", False),
+    ("By 1998 how many universities were connected?", "By 2001, 100 universities were connected.", False),  # no name
+    ("Who opened the building on October 9?", "The Queen opened it on 9 October 2004.", False),  # a date
+])
+def test_a_name_the_sentence_gives_otherwise(question, sentence, swapped):
+    assert name_swap(question, sentence, _RELEASE + " " + sentence) is swapped
+
+
+def test_a_name_the_release_says_elsewhere_is_no_swap():
+    question, sentence = "Who did the Han Japanese want to fight?", "Many Han Chinese defected to fight the Jin."
+    assert not name_swap(question, sentence, sentence + " Japanese envoys came later.")
