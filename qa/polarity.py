@@ -248,26 +248,40 @@ def name_swap(question: str, sentence: str, document: str) -> bool:
 
 
 def _renamed(asked: list[str], said: list[str], document: str) -> bool:
-    names = {_plain(w) for w in asked}
-    plain_said = [_plain(w) for w in said]
+    """A capitalised word of the question (not its first) that the sentence lacks, with other
+    capitalised words of the sentence beside the same neighbour, none a spelling of it, and
+    no word of the release beginning with it."""
+    plain_asked, plain_said = [_plain(w) for w in asked], [_plain(w) for w in said]
     known: set[str] | None = None
-    for i, word in enumerate(asked[1:], 1):  # the first word is capitalised anyway
-        x = _plain(word)
-        if not word[0].isupper() or _POSSESSIVE.sub("", word).isupper() or not x.isalpha() or x in _GLUE \
-                or x in plain_said:
+    for i in range(1, len(asked)):  # the first word is capitalised anyway
+        x = plain_asked[i]
+        if not _a_name(asked[i]) or any(x in y for y in plain_said):  # "Talk" is in "AppleTalk"
             continue
-        before = _plain(asked[i - 1]) if i > 1 and _anchor(asked[i - 1]) else None
-        after = _plain(asked[i + 1]) if i + 1 < len(asked) and _anchor(asked[i + 1]) else None
-        others = [y for j, y in enumerate(plain_said)
-                  if said[j][0].isupper() and y.isalpha() and y not in names and y not in _GLUE
-                  and ((before and j and plain_said[j - 1] == before)
-                       or (after and j + 1 < len(said) and plain_said[j + 1] == after))]
-        if not others or any(_alike(x, y) and y not in OPPOSITES.get(x, ()) for y in others) or any(x in y for y in plain_said):  # "AppleTalk"
+        others = _beside(i, asked, plain_asked, said, plain_said)
+        if not others or any(_alike(x, y) and y not in OPPOSITES.get(x, ()) for y in others):
             continue
         known = known if known is not None else {_plain(w) for w in _NAMED.findall(document)}
         if not any(w.startswith(x[:5]) or (len(w) >= 4 and x.startswith(w)) for w in known):
             return True
     return False
+
+
+def _a_name(word: str) -> bool:
+    """A capitalised word that may be swapped: not an acronym ("WW", "GM") nor a glue word."""
+    x = _plain(word)
+    return word[0].isupper() and not _POSSESSIVE.sub("", word).isupper() and x.isalpha() and x not in _GLUE
+
+
+def _beside(i: int, asked: list[str], plain_asked: list[str], said: list[str], plain_said: list[str]) -> list[str]:
+    """The sentence's capitalised words, other than the question's, next to the word that
+    stands before or after the question's word ``i``."""
+    before = plain_asked[i - 1] if i > 1 and _anchor(asked[i - 1]) else None
+    after = plain_asked[i + 1] if i + 1 < len(asked) and _anchor(asked[i + 1]) else None
+    names = set(plain_asked)
+    return [y for j, y in enumerate(plain_said)
+            if _a_name(said[j]) and y not in names
+            and ((before and j and plain_said[j - 1] == before)
+                 or (after and j + 1 < len(said) and plain_said[j + 1] == after))]
 
 
 def _renumbered(asked: list[str], said: list[str]) -> bool:
