@@ -103,7 +103,8 @@ offense defense, dominant recessive, acidic alkaline, northernmost southernmost,
 beneficial harmful, internally externally, single multiple, singular plural, colder hotter, coldest hottest,
 colder warmer, concrete abstract, lose won, lost win, acceleration deceleration, accelerate decelerate,
 accelerated decelerated, lack possess, lacks possesses, lacked possessed, qualitative quantitative,
-similarity difference, similarities differences, encourage discourage, advantage disadvantage"""
+similarity difference, similarities differences, encourage discourage, advantage disadvantage,
+weak powerful, commonly rarely, frequently rarely"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 
@@ -180,8 +181,9 @@ def _prefix_miss(question: str, sentence: str) -> bool:
                   and bare not in asked and not _negated(bare, sentence)
                   and (prefix != "a" or _ADJECTIVE.search(bare))
                   for word in asked - said for prefix, shortest in _PREFIXES)
+    keys = {_key(w) for w in asked}  # "balance" asks of "unbalanced" too
     backward = not _NEGATED.search(question) and any(
-        word.startswith(prefix) and len(bare := word[len(prefix):]) >= 4 and bare in asked and bare not in said
+        word.startswith(prefix) and len(bare := word[len(prefix):]) >= 4 and _key(bare) in keys and bare not in said
         and (prefix != "a" or (len(bare) >= 6 and _ADJECTIVE.search(bare)))
         for word in said - asked for prefix in _BOTH_WAYS)
     return forward or backward

@@ -104,6 +104,9 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What discouraged trade?", "Low taxes encouraged trade.", 1.0),
     ("What is the qualitative answer?", "The quantitative answer is of little use.", 1.0),
     ("Which histories were unofficially written?", "He finished the official histories.", 1.0),
+    ("How did he build a weak economic base?", "He built a powerful economic base.", 1.0),
+    ("What force leads to a commonly used unit?", "It leads to a rarely used unit.", 1.0),
+    ("A balance force accelerates what?", "The unbalanced force accelerates an object.", 1.0),  # "balance" of "balanced"
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
