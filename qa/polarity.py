@@ -21,8 +21,9 @@ prefix is the opposite of the bare word ("non-Muslims" over "Muslims", "unnatura
 adverb), unless the sentence negates the bare word itself ("not known"). A question for
 the least of something is not answered by a sentence that ranks nothing low ("the least
 important" over "an important"; not "at least"), nor a count by a sentence that counts
-the same thing otherwise ("two consistent theories" over "one consistent theory"), nor a
-year by a sentence that gives only other years. Nor does a question that names
+the same thing otherwise ("two consistent theories" over "one consistent theory") or the
+same number of another time unit ("three weeks" over "three days"), nor a year by a
+sentence that gives only other years. Nor does a question that names
 another thing than the sentence in the same place ("the Han Japanese" over "the Han
 Chinese", "DECnet Phase I" over "DECnet Phase II") when the release never names it
 (``name_swap``, a gate only).
@@ -61,6 +62,10 @@ _COUNTS |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100
 _YEAR = re.compile(r"(?<![\w-])(1\d{3}|20\d{2})(?!['’]?s\b)(?![\w-])")  # not a decade ("the 1950's")
 _BOUND = re.compile(r"\b(prior\s+to|before|after|since|until|till|by|from|between|to|through)\s+$", re.IGNORECASE)
 _COUNTED = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
+_TIME_UNITS = {form: unit for unit, plural in (("second", "seconds"), ("minute", "minutes"), ("hour", "hours"),
+                                               ("day", "days"), ("week", "weeks"), ("month", "months"),
+                                               ("year", "years"), ("decade", "decades"), ("century", "centuries"))
+               for form in (unit, plural)}
 _NAMED = re.compile(r"[^\W\d_][\w'’.-]*\w|\w+")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ROMAN = re.compile(r"(?=[IVXL]+$)(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")  # to 49: "Louis XV", "Super Bowl XLIX"
@@ -104,7 +109,8 @@ beneficial harmful, internally externally, single multiple, singular plural, col
 colder warmer, concrete abstract, lose won, lost win, acceleration deceleration, accelerate decelerate,
 accelerated decelerated, lack possess, lacks possesses, lacked possessed, qualitative quantitative,
 similarity difference, similarities differences, encourage discourage, advantage disadvantage,
-weak powerful, commonly rarely, frequently rarely"""
+weak powerful, commonly rarely, frequently rarely,
+rarest common, liberal conservative, front behind"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 
@@ -139,7 +145,8 @@ def opposite_miss(question: str, sentence: str) -> float:
     said = {_key(w): w for w in _WORD.findall(sentence)}
     paired = any(k not in said and not _KEYED[k] & asked and any(not _negated(said[o], sentence) for o in _KEYED[k] & said.keys())
                  for k in asked if k in _KEYED)
-    return float(paired or swapped or _year_swap(question, sentence) or _prefix_miss(question, sentence)
+    return float(paired or swapped or _unit_swap(question, sentence) or _year_swap(question, sentence)
+                 or _prefix_miss(question, sentence)
                  or bool(_LEAST.search(question) and not _LOW.search(sentence)))
 
 
@@ -203,6 +210,19 @@ def _count_swap(question: str, sentence: str) -> bool:
         if following == "s":  # a decade ("the 1960's" over "the late 1950s") is too loose to swap
             continue
         if any(_count(w) not in (None, n) and said[j + 1].lower() == following for j, w in enumerate(said[:-1])):
+            return True
+    return False
+
+
+def _unit_swap(question: str, sentence: str) -> bool:
+    """The question counts a time in a unit the sentence never says, where the sentence counts
+    the same number in another: "two and three weeks" over "two and three days"."""
+    asked, said = _COUNTED.findall(question), _COUNTED.findall(sentence)
+    units = {_TIME_UNITS.get(w.lower()) for w in said} - {None}
+    for i, word in enumerate(asked[:-1]):
+        n, unit = _count(word), _TIME_UNITS.get(asked[i + 1].lower())
+        if n is not None and unit and unit not in units and any(
+                _count(w) == n and _TIME_UNITS.get(said[j + 1].lower()) for j, w in enumerate(said[:-1])):
             return True
     return False
 

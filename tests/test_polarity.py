@@ -107,6 +107,12 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("How did he build a weak economic base?", "He built a powerful economic base.", 1.0),
     ("What force leads to a commonly used unit?", "It leads to a rarely used unit.", 1.0),
     ("A balance force accelerates what?", "The unbalanced force accelerates an object.", 1.0),  # "balance" of "balanced"
+    ("What takes two to three weeks to develop?", "Type IV takes two to three days to develop.", 1.0),  # another unit
+    ("What takes three weeks to develop?", "It takes 21 days, three weeks, to develop.", 0.0),
+    ("What takes three weeks to develop?", "It takes five days to develop.", 0.0),  # another number too: loose
+    ("What takes three weeks to develop?", "It takes three years and 21 days to develop.", 1.0),
+    ("What did the liberal force do?", "The conservative force did work.", 1.0),
+    ("What is the rarest cause in developing countries?", "In developed countries, obesity is a common cause.", 1.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
