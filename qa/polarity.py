@@ -18,15 +18,17 @@ opposite of every other ("the second item" over "the first item"). A word negate
 prefix is the opposite of the bare word ("non-Muslims" over "Muslims", "unnatural" over
 "natural", "asynchronously" over "synchronously", and the other way round for "non", "un",
 "ab", "mis" and "a": "balanced" over "unbalanced"; "a" negates only an adjective or
-adverb), unless the sentence negates the bare word itself ("not known"). A question for
-the least of something is not answered by a sentence that ranks nothing low ("the least
-important" over "an important"; not "at least"), nor a count by a sentence that counts
-the same thing otherwise ("two consistent theories" over "one consistent theory") or the
-same number of another time unit ("three weeks" over "three days"), nor a year by a
-sentence that gives only other years. Nor does a question that names
-another thing than the sentence in the same place ("the Han Japanese" over "the Han
-Chinese", "DECnet Phase I" over "DECnet Phase II") when the release never names it
-(``name_swap``, a gate only).
+adverb), unless the sentence negates the bare word itself ("not known"); so is a word
+negated by "-less" ("motion" over "motionless"), a vice, deputy or assistant over the
+plain office ("vice president" over "president") and a place asked "outside of" over a
+sentence in it. A question for the least of something is not answered by a sentence that
+ranks nothing low ("the least important" over "an important"; not "at least"), nor a
+count by a sentence that counts the same thing otherwise ("two consistent theories" over
+"one consistent theory") or the same number of another time unit ("three weeks" over
+"three days"), nor a year by a sentence that gives only other years. Nor does a question
+that names another thing than the sentence in the same place ("the Han Japanese" over
+"the Han Chinese", "DECnet Phase I" over "DECnet Phase II") when the release never names
+it (``name_swap``, a gate only).
 Measured in eval/NOTES.md.
 """
 
@@ -66,6 +68,8 @@ _TIME_UNITS = {form: unit for unit, plural in (("second", "seconds"), ("minute",
                                                ("day", "days"), ("week", "weeks"), ("month", "months"),
                                                ("year", "years"), ("decade", "decades"), ("century", "centuries"))
                for form in (unit, plural)}
+_DEPUTY = re.compile(r"\b(vice|deputy|assistant)[ -]([a-z]+)")
+_OUTSIDE = re.compile(r"\boutside (?:of )?([A-Z][\w-]+)")
 _NAMED = re.compile(r"[^\W\d_][\w'’.-]*\w|\w+")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ROMAN = re.compile(r"(?=[IVXL]+$)(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")  # to 49: "Louis XV", "Super Bowl XLIX"
@@ -110,7 +114,8 @@ colder warmer, concrete abstract, lose won, lost win, acceleration deceleration,
 accelerated decelerated, lack possess, lacks possesses, lacked possessed, qualitative quantitative,
 similarity difference, similarities differences, encourage discourage, advantage disadvantage,
 weak powerful, commonly rarely, frequently rarely,
-rarest common, liberal conservative, front behind"""
+rarest common, liberal conservative, front behind,
+similar disparate, heal damage, curved straight"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 
@@ -138,7 +143,7 @@ def opposite_miss(question: str, sentence: str) -> float:
     "non-Muslims" over "Muslims", "the least important" over "an important"), or a count or
     year the sentence gives otherwise; not when the question names both, nor when the
     sentence negates the opposite ("not known")."""
-    swapped = _count_swap(question, sentence)
+    swapped, outside = _count_swap(question, sentence), _outside(question, sentence)
     plain = _unnamed(_LAST_VERB.sub(" ", _DEGREE.sub(" ", question)))
     question, sentence = question.lower(), sentence.lower()
     asked = {_key(w) for w in _WORD.findall(plain.lower())}
@@ -146,7 +151,8 @@ def opposite_miss(question: str, sentence: str) -> float:
     paired = any(k not in said and not _KEYED[k] & asked and any(not _negated(said[o], sentence) for o in _KEYED[k] & said.keys())
                  for k in asked if k in _KEYED)
     return float(paired or swapped or _unit_swap(question, sentence) or _year_swap(question, sentence)
-                 or _prefix_miss(question, sentence)
+                 or _prefix_miss(question, sentence) or _suffix_miss(question, sentence) or _deputy(question, sentence)
+                 or outside
                  or bool(_LEAST.search(question) and not _LOW.search(sentence)))
 
 
@@ -194,6 +200,27 @@ def _prefix_miss(question: str, sentence: str) -> bool:
         and (prefix != "a" or (len(bare) >= 6 and _ADJECTIVE.search(bare)))
         for word in said - asked for prefix in _BOTH_WAYS)
     return forward or backward
+
+
+def _suffix_miss(question: str, sentence: str) -> bool:
+    """One says a word, the other the word negated by "-less" ("motionless" over "motion",
+    "mass strings" over "massless strings")."""
+    asked, said = set(_WORD.findall(question)), set(_WORD.findall(sentence))
+    return any(w.endswith("less") and len(w) >= 8 and w[:-4] in other and w[:-4] not in own
+               for own, other in ((said, asked), (asked, said)) for w in own - other)
+
+
+def _deputy(question: str, sentence: str) -> bool:
+    """The question asks of a vice, deputy or assistant the sentence names without it: "vice
+    president" over "president"."""
+    m = _DEPUTY.search(question)
+    return bool(m and re.search(rf"\b{m.group(2)}\b", sentence) and not re.search(rf"\b{m.group(1)}\b", sentence))
+
+
+def _outside(question: str, sentence: str) -> bool:
+    """The question asks outside a place the sentence is in: "outside of Egypt" over "in Egypt"."""
+    m = _OUTSIDE.search(question)
+    return bool(m and "outside" not in sentence.lower() and re.search(rf"\b(?:in|of) {re.escape(m.group(1))}\b", sentence))
 
 
 def _count_swap(question: str, sentence: str) -> bool:

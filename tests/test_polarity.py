@@ -112,6 +112,16 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What takes three weeks to develop?", "It takes five days to develop.", 0.0),  # another number too: loose
     ("What takes three weeks to develop?", "It takes three years and 21 days to develop.", 1.0),
     ("What did the liberal force do?", "The conservative force did work.", 1.0),
+    ("When was Iqbal elected vice president of the League?", "Iqbal was elected president of the League.", 1.0),
+    ("When was Biden vice president?", "Obama was president, Biden vice president.", 0.0),
+    ("Who was the first elected president outside of Egypt?", "Morsi was the first elected president of Egypt.", 1.0),
+    ("Who worked outside of the country?", "He worked in the country.", 0.0),  # no name
+    ("What did objects in motion do?", "Motionless objects stayed.", 1.0),
+    ("What forces use mass strings?", "Tension uses massless strings.", 1.0),
+    ("What did the massless strings do?", "The massless strings held.", 0.0),
+    ("What did objects in motion do?", "Motionless objects, unlike objects in motion, stayed.", 0.0),  # both
+    ("Who was president outside of Egypt?", "Outside of Egypt, Morsi was known as president of Egypt.", 0.0),
+    ("What is the curved path seen as?", "The straight path is seen as a line.", 1.0),
     ("What is the rarest cause in developing countries?", "In developed countries, obesity is a common cause.", 1.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
