@@ -1337,6 +1337,20 @@ def test_a_contact_line_s_label_answers_nothing(question, phrase, after, wrong):
     assert K.wrong_kind(question, phrase, after) is wrong
 
 
+@pytest.mark.parametrize("question, phrase, after, wrong", [
+    ("What percentage of Warsaw was Jewish?", "219,000", " (around 34%)", True),  # a count for a share
+    ("What percentage of Warsaw was Jewish?", "34%", " in 1897", False),
+    ("What percentage of Warsaw was Jewish?", "around 34", "% in 1897", False),  # the sign right after
+    ("What percentage of the vote did it win?", "75 per cent", "", False),
+    ("In which century did the age of imperialism begin?", "1700", ", a time", True),  # a year for a century
+    ("In which century did it begin?", "the 18th", " century", False),
+    ("In what century did it begin?", "the first century AD", "", False),
+    ("In what century did it begin?", "the same century", "", False),
+])
+def test_a_share_or_a_century_asked_wants_its_sign(question, phrase, after, wrong):
+    assert K.wrong_kind(question, phrase, after) is wrong
+
+
 def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert not K.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
     assert K.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
