@@ -1346,6 +1346,21 @@ def test_a_contact_line_s_label_answers_nothing(question, phrase, after, wrong):
     ("In which century did it begin?", "the 18th", " century", False),
     ("In what century did it begin?", "the first century AD", "", False),
     ("In what century did it begin?", "the same century", "", False),
+    ("How long was Warsaw the capital?", "Kraków and Vilnius", "", True),  # no time for how long
+    ("How long was Warsaw the capital?", "until 1796", "", False),
+    ("How long is the bridge?", "1,200 metres", "", False),
+    ("How long will the agreement last?", "three years", "", False),
+    ("How old must a member be?", "a number of qualifications", "", True),  # no amount
+    ("How old must a member be?", "over the age of 18", "", False),
+    ("How far is Quito from Lima?", "the capital", "", True),
+    ("How far did the troops march?", "several miles", "", False),
+    ("Where did the journey end?", "on 21 February 1804", "", True),  # a date for a where
+    ("Where did the journey end?", "Abercynon, in 1804", "", False),
+    ("Where did the journey end?", "1804 at Abercynon", "", False),
+    ("Where is the office?", "May Street", "", False),
+    ("Where did the journey end?", "February 21, 1804", "", True),
+    ("Where was it signed in May?", "May", "", True),
+    ("Where was it signed?", "the Ministry of Interior", "", False),
 ])
 def test_a_share_or_a_century_asked_wants_its_sign(question, phrase, after, wrong):
     assert K.wrong_kind(question, phrase, after) is wrong
