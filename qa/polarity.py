@@ -20,15 +20,16 @@ prefix is the opposite of the bare word ("non-Muslims" over "Muslims", "unnatura
 "ab", "mis" and "a": "balanced" over "unbalanced"; "a" negates only an adjective or
 adverb), unless the sentence negates the bare word itself ("not known"); so is a word
 negated by "-less" ("motion" over "motionless"), a vice, deputy or assistant over the
-plain office ("vice president" over "president") and a place asked "outside of" over a
-sentence in it. A question for the least of something is not answered by a sentence that
-ranks nothing low ("the least important" over "an important"; not "at least"), nor a
-count by a sentence that counts the same thing otherwise ("two consistent theories" over
-"one consistent theory") or the same number of another time unit ("three weeks" over
-"three days"), nor a year by a sentence that gives only other years. Nor does a question
-that names another thing than the sentence in the same place ("the Han Japanese" over
-"the Han Chinese", "DECnet Phase I" over "DECnet Phase II") when the release never names
-it (``name_swap``, a gate only).
+plain office ("vice president" over "president"), a figure bounded the other way ("under
+18" over "over the age of 18") and a place asked "outside of" over a sentence in it. A
+question for the least of something is not answered by a sentence that ranks nothing low
+("the least important" over "an important"; not "at least"), nor a count by a sentence
+that counts the same thing otherwise ("two consistent theories" over "one consistent
+theory") or the same number of another time unit ("three weeks" over "three days"), nor
+a year by a sentence that gives only other years. Nor does a question that names another
+thing than the sentence in the same place ("the Han Japanese" over "the Han Chinese",
+"DECnet Phase I" over "DECnet Phase II") when the release never names it (``name_swap``,
+a gate only).
 Measured in eval/NOTES.md.
 """
 
@@ -68,6 +69,7 @@ _TIME_UNITS = {form: unit for unit, plural in (("second", "seconds"), ("minute",
                                                ("day", "days"), ("week", "weeks"), ("month", "months"),
                                                ("year", "years"), ("decade", "decades"), ("century", "centuries"))
                for form in (unit, plural)}
+_BELOW, _ABOVE = r"(?:under|below|less than|fewer than|at most|up to)", r"(?:over|above|more than|at least|in excess of)"
 _DEPUTY = re.compile(r"\b(vice|deputy|assistant)[ -]([a-z]+)")
 _OUTSIDE = re.compile(r"\boutside (?:of )?([A-Z][\w-]+)")
 _NAMED = re.compile(r"[^\W\d_][\w'’.-]*\w|\w+")
@@ -115,7 +117,8 @@ accelerated decelerated, lack possess, lacks possesses, lacked possessed, qualit
 similarity difference, similarities differences, encourage discourage, advantage disadvantage,
 weak powerful, commonly rarely, frequently rarely,
 rarest common, liberal conservative, front behind,
-similar disparate, heal damage, curved straight"""
+similar disparate, heal damage, curved straight,
+victory loss, victory defeat, lose gain, lost gained"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 
@@ -152,7 +155,7 @@ def opposite_miss(question: str, sentence: str) -> float:
                  for k in asked if k in _KEYED)
     return float(paired or swapped or _unit_swap(question, sentence) or _year_swap(question, sentence)
                  or _prefix_miss(question, sentence) or _suffix_miss(question, sentence) or _deputy(question, sentence)
-                 or outside
+                 or _bound_swap(question, sentence) or outside
                  or bool(_LEAST.search(question) and not _LOW.search(sentence)))
 
 
@@ -208,6 +211,18 @@ def _suffix_miss(question: str, sentence: str) -> bool:
     asked, said = set(_WORD.findall(question)), set(_WORD.findall(sentence))
     return any(w.endswith("less") and len(w) >= 8 and w[:-4] in other and w[:-4] not in own
                for own, other in ((said, asked), (asked, said)) for w in own - other)
+
+
+def _bound_swap(question: str, sentence: str) -> bool:
+    """The question bounds a figure the other way from the sentence: "under 18" over "over the
+    age of 18", "more than 5,000" over "fewer than 5,000"."""
+    for asked, said in ((_BELOW, _ABOVE), (_ABOVE, _BELOW)):
+        for m in re.finditer(rf"\b{asked}\s+(?:the age of\s+)?(\d[\d,.]*\d|\d)", question):
+            figure = re.escape(m.group(1))
+            if re.search(rf"\b{said}\s+(?:the age of\s+)?{figure}\b", sentence) and \
+                    not re.search(rf"\b{asked}\s+(?:the age of\s+)?{figure}\b", sentence):
+                return True
+    return False
 
 
 def _deputy(question: str, sentence: str) -> bool:

@@ -122,6 +122,12 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What did objects in motion do?", "Motionless objects, unlike objects in motion, stayed.", 0.0),  # both
     ("Who was president outside of Egypt?", "Outside of Egypt, Morsi was known as president of Egypt.", 0.0),
     ("What is the curved path seen as?", "The straight path is seen as a line.", 1.0),
+    ("Which job requires that members be under 18?", "Members must be over the age of 18.", 1.0),  # bounded otherwise
+    ("Which job requires that members be over 18?", "Members must be over the age of 18.", 0.0),
+    ("Who employs over 5,000 people?", "The firm employs under 5,000 people.", 1.0),
+    ("Who employs over 5,000 people?", "Under 5,000 work here, over 5,000 there.", 0.0),
+    ("Who congratulated the SNP on their loss?", "Cameron congratulated the SNP on their victory.", 1.0),
+    ("When did the colonies lose their independence?", "The colonies gained independence in 1820.", 1.0),
     ("What is the rarest cause in developing countries?", "In developed countries, obesity is a common cause.", 1.0),
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
