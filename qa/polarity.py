@@ -22,11 +22,11 @@ adverb), unless the sentence negates the bare word itself ("not known"); so is a
 negated by "-less" ("motion" over "motionless"), a vice, deputy or assistant over the
 plain office ("vice president" over "president"), a figure bounded the other way ("under
 18" over "over the age of 18") and a place asked "outside of" over a sentence in it. A
-question for the least of something is not answered by a sentence that ranks nothing low
-("the least important" over "an important"; not "at least"), nor a count by a sentence
-that counts the same thing otherwise ("two consistent theories" over "one consistent
-theory") or the same number of another time unit ("three weeks" over "three days"), nor
-a year by a sentence that gives only other years. Nor does a question that names another
+question for the least or fewest of something is not answered by a sentence that ranks
+nothing low ("the least important" over "an important"; not "at least"), nor a count by
+a sentence that counts the same thing otherwise ("two consistent theories" over "one
+consistent theory") or the same number of another time unit ("three weeks" over "three
+days"), nor a year by a sentence that gives only other years. Nor does a question that names another
 thing than the sentence in the same place ("the Han Japanese" over "the Han Chinese",
 "DECnet Phase I" over "DECnet Phase II") when the release never names it (``name_swap``,
 a gate only).
@@ -51,7 +51,7 @@ _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _DEGREE = re.compile(r"\bhow\s+(?:long|short|large|small|big|old|high|low|far|early|late|fast|slow|deep|wide)\b", re.IGNORECASE)
 _LAST_VERB = re.compile(r"\blast(?=\s*(?:[?.!]|$)|\s+(?:in|for|until|till|through|over|beyond|longer|about|from|into|up)\b)")
 _COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western"}
-_LEAST = re.compile(r"(?<!\bat )\bleast\b")
+_LEAST = re.compile(r"(?<!\bat )\bleast\b|\bfewest\b")
 _LOW = re.compile(r"\b(?:least|fewest|lowest|smallest|minimum|minimal|less|fewer|lower|smaller|worst|rarely|seldom)\b")
 # a negating prefix and the shortest word it may negate: "in"/"dis" before a short word
 # is too often no prefix ("index", "dislike" of "like")
@@ -118,7 +118,7 @@ similarity difference, similarities differences, encourage discourage, advantage
 weak powerful, commonly rarely, frequently rarely,
 rarest common, liberal conservative, front behind,
 similar disparate, heal damage, curved straight,
-victory loss, victory defeat, lose gain, lost gained"""
+victory loss, victory defeat, lose gain, lost gained, am pm"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

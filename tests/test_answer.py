@@ -1346,6 +1346,9 @@ def test_a_contact_line_s_label_answers_nothing(question, phrase, after, wrong):
     ("In which century did it begin?", "the 18th", " century", False),
     ("In what century did it begin?", "the first century AD", "", False),
     ("In what century did it begin?", "the same century", "", False),
+    ("In what decade did his reign start?", "1643", "", True),  # a year for a decade
+    ("In what decade were injectors used?", "1850s", "", False),
+    ("In what decade were injectors used?", "the 1850's", "", False),
     ("How long was Warsaw the capital?", "Kraków and Vilnius", "", True),  # no time for how long
     ("How long was Warsaw the capital?", "until 1796", "", False),
     ("How long is the bridge?", "1,200 metres", "", False),

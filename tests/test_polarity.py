@@ -127,6 +127,9 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Who employs over 5,000 people?", "The firm employs under 5,000 people.", 1.0),
     ("Who employs over 5,000 people?", "Under 5,000 work here, over 5,000 there.", 0.0),
     ("Who congratulated the SNP on their loss?", "Cameron congratulated the SNP on their victory.", 1.0),
+    ("Where did the fewest Huguenots stay?", "Those Huguenots who stayed became Catholics.", 1.0),
+    ("Where did the fewest Huguenots stay?", "Fewer Huguenots stayed in Lyon than anywhere.", 0.0),
+    ("At 5 am, what do the members decide on?", "Each day, at 5 pm, members decide on motions.", 1.0),
     ("When did the colonies lose their independence?", "The colonies gained independence in 1820.", 1.0),
     ("What is the rarest cause in developing countries?", "In developed countries, obesity is a common cause.", 1.0),
 ])
