@@ -22,6 +22,7 @@ _YEAR_ASKED = re.compile(r"\b(?:what|which)\s+year\b", re.I)  # "In what year ..
 _SHARE_QUESTION = re.compile(r"\b(?:what|which)\s+(?:percentage|percent|proportion|fraction|share)\b", re.I)
 _PERCENT_ASKED = re.compile(r"\b(?:what|which)\s+(?:percentage|percent)\b", re.I)
 _PERCENT = re.compile(r"%|\bper\s*cent|\bpercent", re.I)
+_MONTH_ASKED = re.compile(r"\b(?:what|which)\s+month\b", re.I)
 _DECADE_ASKED = re.compile(r"\b(?:what|which)\s+decade\b", re.I)
 _DECADE = re.compile(r"\d0['’]?s\b|\bdecade", re.I)
 _HOW_LONG = re.compile(r"^\W*how\s+long\b", re.I)
@@ -290,7 +291,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     "in", "at", ... ``before`` it), the quoted speaker's name for a question about no
     person, a when ("On what date ...?", "... signed in what year?") answered with no time,
     a what percentage with no "%" or "percent" in or right after the phrase, a what century
-    with no ordinal or "century", a what decade with no decade, a how long with no time, a
+    with no ordinal or "century", a what decade with no decade, a what month with no month's
+    name, a how long with no time, a
     how far or how old with no amount, a where with a date alone, a singular which-noun
     with a list of three or more names, a plural which-noun ("In which cities ...?") with
     one name, a phone number with no digit, an e-mail address with no
@@ -373,7 +375,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     time, how far or old with no amount, where with a date alone: every development gold of
     such questions holds one (where: none is a date alone); on the saved reads 4
     unanswerables caught and 3 wrong answers withheld, nothing lost. What decade with no
-    decade: both development golds are one ("1850s"); 1 unanswerable caught."""
+    decade: both development golds are one ("1850s"); 1 unanswerable caught. What month
+    with no month's name: both development golds name one; 1 unanswerable caught."""
     if _ARTICLE_ALONE.fullmatch(phrase):
         return True  # the reader's span stopped at the article: "A" of "A reduction ..."
     if _LABEL.match(phrase) and (phrase.rstrip().endswith(":") or after.lstrip().startswith(":")):
@@ -390,6 +393,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
         return True  # "In which century did it begin?" is not "1700"
     if _DECADE_ASKED.search(question) and not _DECADE.search(phrase):
         return True  # "In what decade did his reign start?" is not "1643"
+    if _MONTH_ASKED.search(question) and not re.search(rf"\b(?:{_CALENDAR})\b", phrase, re.I):
+        return True  # "What month did the crisis begin?" is not "1979"
     if _HOW_LONG.match(question) and not _DURATION.search(phrase):
         return True  # "How long was Warsaw the capital?" is not "Kraków and Vilnius"
     if _HOW_FAR_OLD.search(question) and not QUANTITY.search(phrase) and not _AMOUNT_WORDS.search(phrase):

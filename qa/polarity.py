@@ -251,7 +251,8 @@ def _count_swap(question: str, sentence: str) -> bool:
         following = asked[i + 1].lower()
         if following == "s":  # a decade ("the 1960's" over "the late 1950s") is too loose to swap
             continue
-        if any(_count(w) not in (None, n) and said[j + 1].lower() == following for j, w in enumerate(said[:-1])):
+        if any(_count(w) not in (None, n) and _key(said[j + 1].lower()) == _key(following)  # "one month"
+               for j, w in enumerate(said[:-1])):
             return True
     return False
 

@@ -1348,6 +1348,8 @@ def test_a_contact_line_s_label_answers_nothing(question, phrase, after, wrong):
     ("In what century did it begin?", "the same century", "", False),
     ("In what decade did his reign start?", "1643", "", True),  # a year for a decade
     ("In what decade were injectors used?", "1850s", "", False),
+    ("What month did the oil crisis begin?", "1979", "", True),  # a year for a month
+    ("What month did the oil crisis begin?", "October 1973", "", False),
     ("In what decade were injectors used?", "the 1850's", "", False),
     ("How long was Warsaw the capital?", "Kraków and Vilnius", "", True),  # no time for how long
     ("How long was Warsaw the capital?", "until 1796", "", False),

@@ -130,6 +130,7 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Where did the fewest Huguenots stay?", "Those Huguenots who stayed became Catholics.", 1.0),
     ("Where did the fewest Huguenots stay?", "Fewer Huguenots stayed in Lyon than anywhere.", 0.0),
     ("At 5 am, what do the members decide on?", "Each day, at 5 pm, members decide on motions.", 1.0),
+    ("Who may vary the date by up to three months?", "It may be varied by up to one month.", 1.0),  # "month" of "months"
     ("When did the colonies lose their independence?", "The colonies gained independence in 1820.", 1.0),
     ("What is the rarest cause in developing countries?", "In developed countries, obesity is a common cause.", 1.0),
 ])
