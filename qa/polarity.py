@@ -21,15 +21,16 @@ prefix is the opposite of the bare word ("non-Muslims" over "Muslims", "unnatura
 adverb), unless the sentence negates the bare word itself ("not known"); so is a word
 negated by "-less" ("motion" over "motionless"), a vice, deputy or assistant over the
 plain office ("vice president" over "president"), a figure bounded the other way ("under
-18" over "over the age of 18") and a place asked "outside of" over a sentence in it. A
-question for the least or fewest of something is not answered by a sentence that ranks
-nothing low ("the least important" over "an important"; not "at least"), nor a count by
-a sentence that counts the same thing otherwise ("two consistent theories" over "one
-consistent theory") or the same number of another time unit ("three weeks" over "three
-days"), nor a year by a sentence that gives only other years. Nor does a question that names another
-thing than the sentence in the same place ("the Han Japanese" over "the Han Chinese",
-"DECnet Phase I" over "DECnet Phase II") when the release never names it (``name_swap``,
-a gate only).
+18" over "over the age of 18"), "from" a place over "to" it after the same word ("fled
+from southern Italy" over "fled to southern Italy") and a place asked "outside of" over a
+sentence in it. A question for the least or fewest of something is not answered by a
+sentence that ranks nothing low ("the least important" over "an important"; not "at
+least"), nor a count by a sentence that counts the same thing otherwise ("two consistent
+theories" over "one consistent theory") or the same number of another time unit ("three
+weeks" over "three days"), nor a year by a sentence that gives only other years. Nor does
+a question that names another thing than the sentence in the same place ("the Han
+Japanese" over "the Han Chinese", "DECnet Phase I" over "DECnet Phase II") when the
+release never names it (``name_swap``, a gate only).
 Measured in eval/NOTES.md.
 """
 
@@ -70,6 +71,7 @@ _TIME_UNITS = {form: unit for unit, plural in (("second", "seconds"), ("minute",
                                                ("year", "years"), ("decade", "decades"), ("century", "centuries"))
                for form in (unit, plural)}
 _BELOW, _ABOVE = r"(?:under|below|less than|fewer than|at most|up to)", r"(?:over|above|more than|at least|in excess of)"
+_FROM_TO = re.compile(r"\b([a-z]+)\s+(from|to)\s+((?:the\s+)?[a-z]+(?:\s+[a-z]+)?)")
 _DEPUTY = re.compile(r"\b(vice|deputy|assistant)[ -]([a-z]+)")
 _OUTSIDE = re.compile(r"\boutside (?:of )?([A-Z][\w-]+)")
 _NAMED = re.compile(r"[^\W\d_][\w'’.-]*\w|\w+")
@@ -118,7 +120,7 @@ similarity difference, similarities differences, encourage discourage, advantage
 weak powerful, commonly rarely, frequently rarely,
 rarest common, liberal conservative, front behind,
 similar disparate, heal damage, curved straight,
-victory loss, victory defeat, lose gain, lost gained, am pm"""
+victory loss, victory defeat, lose gain, lost gained, am pm, grow decline, grew declined, rapid slow"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 
@@ -155,7 +157,7 @@ def opposite_miss(question: str, sentence: str) -> float:
                  for k in asked if k in _KEYED)
     return float(paired or swapped or _unit_swap(question, sentence) or _year_swap(question, sentence)
                  or _prefix_miss(question, sentence) or _suffix_miss(question, sentence) or _deputy(question, sentence)
-                 or _bound_swap(question, sentence) or outside
+                 or _bound_swap(question, sentence) or _direction_swap(question, sentence) or outside
                  or bool(_LEAST.search(question) and not _LOW.search(sentence)))
 
 
@@ -222,6 +224,19 @@ def _bound_swap(question: str, sentence: str) -> bool:
             if re.search(rf"\b{said}\s+(?:the age of\s+)?{figure}\b", sentence) and \
                     not re.search(rf"\b{asked}\s+(?:the age of\s+)?{figure}\b", sentence):
                 return True
+    return False
+
+
+def _direction_swap(question: str, sentence: str) -> bool:
+    """The question goes from where the sentence goes to, or the other way, after the same
+    word: "fled from southern Italy" over "fled to southern Italy", "exposes organisms to
+    infection" over "protect organisms from infection"."""
+    for m in _FROM_TO.finditer(question):
+        word, way, where = m.groups()
+        other = "to" if way == "from" else "from"
+        if len(where.removeprefix("the ")) >= 4 and not re.search(rf"\b{way}\s+{re.escape(where)}\b", sentence) and \
+                re.search(rf"\b{re.escape(word)}\s+{other}\s+{re.escape(where)}\b", sentence):
+            return True
     return False
 
 

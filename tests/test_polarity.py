@@ -131,6 +131,13 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Where did the fewest Huguenots stay?", "Fewer Huguenots stayed in Lyon than anywhere.", 0.0),
     ("At 5 am, what do the members decide on?", "Each day, at 5 pm, members decide on motions.", 1.0),
     ("Who may vary the date by up to three months?", "It may be varied by up to one month.", 1.0),  # "month" of "months"
+    ("Who fled from southern Italy?", "Several monks fled to southern Italy.", 1.0),  # the other way
+    ("What exposes organisms to infection?", "Barriers protect organisms from infection.", 1.0),
+    ("Who fled from southern Italy?", "Monks fled to southern Italy and from southern Italy.", 0.0),  # both
+    ("When are forces from the presence of objects?", "Forces are attributed to the presence of objects.", 0.0),
+    ("Demand for a parliament declined in what year?", "Demand for a parliament grew in 1990.", 1.0),
+    ("In what year did demand decline?", "Demand began to grow in 1990.", 1.0),
+    ("What is responsible for the slow spread of ideas?", "Trade allowed the rapid spread of ideas.", 1.0),
     ("When did the colonies lose their independence?", "The colonies gained independence in 1820.", 1.0),
     ("What is the rarest cause in developing countries?", "In developed countries, obesity is a common cause.", 1.0),
 ])
