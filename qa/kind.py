@@ -292,11 +292,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     person, a when ("On what date ...?", "... signed in what year?") answered with no time,
     a what percentage with no "%" or "percent" in or right after the phrase, a what century
     with no ordinal or "century", a what decade with no decade, a what month with no month's
-    name, a how long with no time, a
-    how far or how old with no amount, a where with a date alone, a singular which-noun
-    with a list of three or more names, a plural which-noun ("In which cities ...?") with
-    one name, a phone number with no digit, an e-mail address with no
-    "@", a work's title with no capital letter, a year with no digit, "the number of ..."
+    name, a how long with no time, a how far or how old with no amount, a where with a date
+    alone, a singular which-noun with a list of three or more names, a plural which-noun
+    ("In which cities ...?") with one name, a phone number with no digit, an e-mail address
+    with no "@", a work's title with no capital letter, a year with no digit, "the number of ..."
     with no amount, a person asked of one body and placed in another, a plural which-noun
     the sentence names only after the phrase, a place's name asked and a phrase mostly of
     lowercase words, what

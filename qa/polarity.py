@@ -117,10 +117,9 @@ beneficial harmful, internally externally, single multiple, singular plural, col
 colder warmer, concrete abstract, lose won, lost win, acceleration deceleration, accelerate decelerate,
 accelerated decelerated, lack possess, lacks possesses, lacked possessed, qualitative quantitative,
 similarity difference, similarities differences, encourage discourage, advantage disadvantage,
-weak powerful, commonly rarely, frequently rarely,
-rarest common, liberal conservative, front behind,
-similar disparate, heal damage, curved straight,
-victory loss, victory defeat, lose gain, lost gained, am pm, grow decline, grew declined, rapid slow"""
+weak powerful, commonly rarely, frequently rarely, rarest common, liberal conservative, front behind,
+similar disparate, heal damage, curved straight, victory loss, victory defeat, lose gain, lost gained,
+am pm, grow decline, grew declined, rapid slow"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 
@@ -365,6 +364,8 @@ def _beside(i: int, asked: list[str], plain_asked: list[str], said: list[str], p
 
 
 def _renumbered(asked: list[str], said: list[str]) -> bool:
+    """A name numbered otherwise: the question's "Phase I" where the sentence has only "Phase
+    II" (a figure or a Roman numeral after the same capitalised word)."""
     for i in range(2, len(asked)):  # "By 1998" opens a question, it names nothing
         n, name = _numeral(asked[i]), asked[i - 1]
         if n is None or not name[0].isupper() or name.lower() in _MONTHS:
