@@ -119,7 +119,8 @@ accelerated decelerated, lack possess, lacks possesses, lacked possessed, qualit
 similarity difference, similarities differences, encourage discourage, advantage disadvantage,
 weak powerful, commonly rarely, frequently rarely, rarest common, liberal conservative, front behind,
 similar disparate, heal damage, curved straight, victory loss, victory defeat, lose gain, lost gained,
-am pm, grow decline, grew declined, rapid slow"""
+am pm, grow decline, grew declined, rapid slow, renounce accept, renounce support, harder easier,
+hardest easiest, peaceful hostile, strengthen weaken"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

@@ -138,6 +138,9 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("Demand for a parliament declined in what year?", "Demand for a parliament grew in 1990.", 1.0),
     ("In what year did demand decline?", "Demand began to grow in 1990.", 1.0),
     ("What is responsible for the slow spread of ideas?", "Trade allowed the rapid spread of ideas.", 1.0),
+    ("When did the Brotherhood support violence?", "By the 1970s, the Brotherhood had renounced violence.", 1.0),
+    ("What is harder to analyze?", "Some problems are easier to analyze.", 1.0),
+    ("What laws are different in every frame?", "The laws are the same in every frame.", 0.0),  # "same" is no listed opposite
     ("When did the colonies lose their independence?", "The colonies gained independence in 1820.", 1.0),
     ("What is the rarest cause in developing countries?", "In developed countries, obesity is a common cause.", 1.0),
 ])
