@@ -1371,6 +1371,32 @@ def test_a_share_a_time_or_a_place_asked_wants_a_phrase_of_its_kind(question, ph
     assert K.wrong_kind(question, phrase, after) is wrong
 
 
+@pytest.mark.parametrize("question, phrase, after, wrong", [
+    ("What brought Warsaw's stock exchange to a stop?", "1817", "", True),  # a year for a thing
+    ("What was the objective of the Royal Proclamation of 1763?", "October 7", "", True),
+    ("Which region invented the machine gun?", "the 1880s", "", True),  # a decade
+    ("What happened after the two professors died?", "in 1805", "", True),
+    ("What act sets forth the functions of the Parliament?", "Scotland Act 1998", "", False),
+    ("What was signed in 1994?", "the treaty of 1994", "", False),
+    ("What year was the Commission formed?", "2004", "", False),  # a time asked
+    ("What is the date of the meeting?", "14 May 2012", "", False),
+    ("What age did the reign reach?", "1850s", "", False),
+    ("What is the total of the votes?", "1998", "", False),  # an amount asked
+])
+def test_a_what_that_asks_no_time_is_not_answered_by_a_date_alone(question, phrase, after, wrong):
+    assert K.wrong_kind(question, phrase, after) is wrong
+
+
+@pytest.mark.parametrize("question, phrase, after, wrong", [
+    ("How many people go to the games each year?", "one", " of the country's best", True),  # "one of" ranks
+    ("How many books does the association endorse?", "One", " of the books it lists", True),
+    ("How many books does the association endorse?", "one", " book a year", False),
+    ("How many offices does IOM have in Ecuador?", "one", "", False),
+])
+def test_one_of_a_group_is_no_count(question, phrase, after, wrong):
+    assert K.wrong_kind(question, phrase, after) is wrong
+
+
 def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert not K.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
     assert K.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
