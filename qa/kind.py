@@ -36,6 +36,9 @@ _WHAT_FIRST = re.compile(r"^\W*(?:what|which)\b", re.I)
 _NO_TIME_ASKED = re.compile(  # a what-question with none of these words asks for no time nor figure
     r"\b(?:when|years?|dates?|times?|days?|months?|centur(?:y|ies)|decades?|periods?|eras?|ages?|seasons?|weeks?|hours?"
     r"|long|old|number|amount|total|population|figure|count|sum)\b", re.I)
+_WHY_ASKED = re.compile(r"^\W*why\b", re.I)
+_LIFE_ASKED = re.compile(r"\b(?:born|die|died|death|birth)\b", re.I)
+_LIFESPAN = re.compile(r"\W*(?:c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\W*")  # "1249–1314"
 _DECADE_ONLY = re.compile(r"\W*(?:(?:in|by|during)\s+)?(?:the\s+)?(?:early\s+|late\s+|mid-?)?\d{3}0s\W*")
 _CENTURY_ASKED = re.compile(r"\b(?:what|which)\s+century\b", re.I)
 _CENTURY = re.compile(r"\b\d+(?:st|nd|rd|th)\b|centur|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
@@ -306,8 +309,9 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     a what percentage with no "%" or "percent" in or right after the phrase, a what century
     with no ordinal or "century", a what decade with no decade, a what month with no month's
     name, a how long with no time, a how far or how old with no amount, a where with a date
-    alone, a what that asks no time nor amount with a date alone, a how-many with the "one"
-    of "one of the ...", a singular which-noun with a list of three or more names, a plural which-noun
+    alone or a figure, a why with one word, a birth or death with a lifespan, a what that
+    asks no time nor amount with a date alone, a how-many with the "one" of "one of the
+    ...", a singular which-noun with a list of three or more names, a plural which-noun
     ("In which cities ...?") with one name, a phone number with no digit, an e-mail address
     with no "@", a work's title with no capital letter, a year with no digit, "the number of ..."
     with no amount, a person asked of one body and placed in another, a plural which-noun
@@ -393,7 +397,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     or which that asks no time nor amount answered by a date alone ("1817" for what brought
     the exchange to a stop), and "one" of "one of ..." for a how-many: no development gold
     of the 2,910 is such a phrase; on the saved held-out and fit-half reads 14 unanswerables
-    caught and 9 wrong answers withheld, nothing lost (the fourteenth session)."""
+    caught and 9 wrong answers withheld, nothing lost (the fourteenth session). A where
+    answered by a figure with no name, a why by one word, a birth or death by a lifespan: no
+    development gold is such a phrase; on the same reads 9 unanswerables caught and 10 wrong
+    answers withheld, nothing lost."""
     if _ARTICLE_ALONE.fullmatch(phrase):
         return True  # the reader's span stopped at the article: "A" of "A reduction ..."
     if _LABEL.match(phrase) and (phrase.rstrip().endswith(":") or after.lstrip().startswith(":")):
@@ -418,6 +425,12 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
         return True  # "How old must an MSP be?" is not "a number of qualifications"
     if _WHERE_ASKED.match(question) and _DATE_ONLY.fullmatch(phrase):
         return True  # "Where did the journey end?" is not "on 21 February 1804"
+    if _WHERE_ASKED.match(question) and _FIGURE_FIRST.match(phrase) and not re.search(r"[A-Z]", phrase):
+        return True  # "Where did British soldiers live?" is not "1,000"
+    if _WHY_ASKED.match(question) and len(phrase.split()) == 1:
+        return True  # "Why was Telenet purchased in 1979?" is not "GTE": a reason takes words
+    if _LIFE_ASKED.search(question) and _LIFESPAN.fullmatch(phrase):
+        return True  # "When did Zhu Shijie die?" is not "1249–1314", a life's two ends
     if _WHAT_FIRST.match(question) and not _NO_TIME_ASKED.search(question) and \
             (_DATE_ONLY.fullmatch(phrase) or _DECADE_ONLY.fullmatch(phrase)) and not _counting(question):
         return True  # "What brought the stock exchange to a stop?" is not "1817"

@@ -1397,6 +1397,22 @@ def test_one_of_a_group_is_no_count(question, phrase, after, wrong):
     assert K.wrong_kind(question, phrase, after) is wrong
 
 
+@pytest.mark.parametrize("question, phrase, wrong", [
+    ("Where did British soldiers live?", "1,000", True),  # a figure for a place
+    ("Where is the office?", "10 Downing Street", False),  # an address holds a name
+    ("Why was Telenet purchased in 1979?", "GTE", True),  # one word for a reason
+    ("Why do families not report cases?", "fear", True),
+    ("Why do families not report cases?", "out of fear", False),
+    ("Why do families not report cases?", "social stigma", False),
+    ("When did Zhu Shijie die?", "1249–1314", True),  # a lifespan for a death
+    ("When was John Gallagher born?", "1919-1980", True),
+    ("When did Zhu Shijie die?", "1314", False),
+    ("When did the reign last?", "1249–1314", False),  # a span asked
+])
+def test_a_place_a_reason_or_a_life_s_end_asked_wants_its_kind(question, phrase, wrong):
+    assert K.wrong_kind(question, phrase) is wrong
+
+
 def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert not K.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
     assert K.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
