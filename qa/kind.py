@@ -291,6 +291,28 @@ def shows(question: str, phrase: str, before: str = "", after: str = "") -> bool
 
 
 _ONE_OF = re.compile(r"\W*one\W*", re.I)
+_WHEN_FIRST = re.compile(r"^\W*(?:when\b|(?:in\s+)?what\s+year\b)", re.I)
+# An event a when-question asks the time of, and the words a sentence that gives its time says it with.
+_EVENTS = (
+    (re.compile(r"\bborn\b", re.I), re.compile(r"\b(?:born|births?)\b", re.I)),
+    (re.compile(r"\b(?:die|died|death)\b", re.I), re.compile(
+        r"\b(?:die[ds]?|dying|deaths?|dead|killed|executed|assassinated|murdered|passed\s+away|perished|slain)\b", re.I)),
+    (re.compile(r"\bdestroy(?:ed)?\b", re.I), re.compile(
+        r"\b(?:destroy\w*|destruction|burn\w*|razed|demolish\w*|ruin\w*|massacr\w*|wiped\s+out|sacked|annihilat\w*)\b", re.I)),
+    (re.compile(r"\bclosed?\b", re.I), re.compile(r"\b(?:clos\w*|shut\w*)\b", re.I)),
+)
+_SPAN_OF_YEARS = re.compile(r"\d{3,4}\s*[–-]\s*\d{2,4}")  # "(1249–1314)" gives a birth and a death
+
+
+def other_event(question: str, sentence: str) -> bool:
+    """Whether a when-question asks the time of a birth, death, destruction or closing that
+    the sentence never speaks of: "When was Al-Banna born?" is not "1949" of "Al-Banna was
+    assassinated in 1949", nor "When was the library closed?" "1816" of "founded in 1816".
+    A lifespan ("(1249–1314)") speaks of both ends. Only these four events: others are said
+    in too many ways ("founded", "established", "set up")."""
+    if not _WHEN_FIRST.match(question) or _SPAN_OF_YEARS.search(sentence):
+        return False
+    return any(asked.search(question) and not said.search(sentence) for asked, said in _EVENTS)
 
 
 def _counting(question: str) -> bool:
@@ -309,7 +331,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     a what percentage with no "%" or "percent" in or right after the phrase, a what century
     with no ordinal or "century", a what decade with no decade, a what month with no month's
     name, a how long with no time, a how far or how old with no amount, a where with a date
-    alone or a figure, a why with one word, a birth or death with a lifespan, a what that
+    alone or a figure, a why with one word, a birth or death with a lifespan or from a
+    sentence that says none (``other_event``), a what that
     asks no time nor amount with a date alone, a how-many with the "one" of "one of the
     ...", a singular which-noun with a list of three or more names, a plural which-noun
     ("In which cities ...?") with one name, a phone number with no digit, an e-mail address
@@ -400,7 +423,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     caught and 9 wrong answers withheld, nothing lost (the fourteenth session). A where
     answered by a figure with no name, a why by one word, a birth or death by a lifespan: no
     development gold is such a phrase; on the same reads 9 unanswerables caught and 10 wrong
-    answers withheld, nothing lost."""
+    answers withheld, nothing lost. A birth, death, destruction or closing the sentence
+    never speaks of: 1 development gold of the 2,910 ("When was the colony destroyed?",
+    "1565" of "... routed the French and executed most of the Protestant captives"); on the
+    same reads 14 unanswerables caught and 1 wrong answer withheld."""
     if _ARTICLE_ALONE.fullmatch(phrase):
         return True  # the reader's span stopped at the article: "A" of "A reduction ..."
     if _LABEL.match(phrase) and (phrase.rstrip().endswith(":") or after.lstrip().startswith(":")):
@@ -431,6 +457,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
         return True  # "Why was Telenet purchased in 1979?" is not "GTE": a reason takes words
     if _LIFE_ASKED.search(question) and _LIFESPAN.fullmatch(phrase):
         return True  # "When did Zhu Shijie die?" is not "1249–1314", a life's two ends
+    if other_event(question, f"{before}{phrase}{after}"):
+        return True  # "When was Al-Banna born?" is not "1949" of "Al-Banna was assassinated in 1949"
     if _WHAT_FIRST.match(question) and not _NO_TIME_ASKED.search(question) and \
             (_DATE_ONLY.fullmatch(phrase) or _DECADE_ONLY.fullmatch(phrase)) and not _counting(question):
         return True  # "What brought the stock exchange to a stop?" is not "1817"

@@ -1413,6 +1413,27 @@ def test_a_place_a_reason_or_a_life_s_end_asked_wants_its_kind(question, phrase,
     assert K.wrong_kind(question, phrase) is wrong
 
 
+@pytest.mark.parametrize("question, sentence, other", [
+    ("When was Al-Banna born?", "Its founder Al-Banna was assassinated in 1949.", True),
+    ("In what year did Henry Ware die?", "Henry Ware was elected in 1805.", True),
+    ("When was the script destroyed?", "Since its invention in 1269, the script was used at court.", True),
+    ("When was the library closed?", "The library was founded in 1816.", True),
+    ("When was Al-Banna born?", "Al-Banna was born in 1906 in Mahmudiyya.", False),
+    ("When did Temur die?", "After Temur's death in 1307, a struggle began.", False),
+    ("When did Mongke die?", "Mongke was killed in 1259.", False),
+    ("When was the colony destroyed?", "In 1565 the Spanish razed the colony.", False),
+    ("When was the office closed?", "The office shut its doors in 2012.", False),
+    ("When did Zhu Shijie die?", "Zhu Shijie (1249–1314) wrote two books.", False),  # a lifespan
+    ("When was the agreement signed?", "The agreement was announced in 2012.", False),  # not one of the events
+    ("Who was born in Quito?", "The minister was appointed in 2012.", False),  # not a when
+])
+def test_a_when_asks_the_time_of_the_event_the_sentence_speaks_of(question, sentence, other):
+    assert K.other_event(question, sentence) is other
+    year = re.search(r"\d{4}", sentence)
+    if other:
+        assert K.wrong_kind(question, year.group(), sentence[year.end():], sentence[:year.start()])
+
+
 def test_a_year_like_figure_followed_by_what_it_counts_is_a_count():
     assert not K.wrong_kind("By how many kilometres was the route cut?", "2000", " kilometres, a record")
     assert K.wrong_kind("How many shelters operate?", "2006", " with funding")  # followed by a stop word
