@@ -37,8 +37,10 @@ _NO_TIME_ASKED = re.compile(  # a what-question with none of these words asks fo
     r"\b(?:when|years?|dates?|times?|days?|months?|centur(?:y|ies)|decades?|periods?|eras?|ages?|seasons?|weeks?|hours?"
     r"|long|old|number|amount|total|population|figure|count|sum)\b", re.I)
 _WHY_ASKED = re.compile(r"^\W*why\b", re.I)
-_LIFE_ASKED = re.compile(r"\b(?:born|die|died|death|birth)\b", re.I)
-_LIFESPAN = re.compile(r"\W*(?:c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\W*")  # "1249–1314"
+_ONE_END_ASKED = re.compile(  # the time of one end of something
+    r"\b(?:begin|began|begun|start|started|starts|end|ended|ends|first|founded|established|created|formed|born|die|died"
+    r"|death|birth)\b", re.I)
+_YEAR_SPAN = re.compile(r"\W*(?:(?:in|from|between)\s+)?(?:c\.\s*)?\d{3,4}\s*(?:[–-]|to|and)\s*\d{2,4}\W*")  # "1249–1314"
 _DECADE_ONLY = re.compile(r"\W*(?:(?:in|by|during)\s+)?(?:the\s+)?(?:early\s+|late\s+|mid-?)?\d{3}0s\W*")
 _CENTURY_ASKED = re.compile(r"\b(?:what|which)\s+century\b", re.I)
 _CENTURY = re.compile(r"\b\d+(?:st|nd|rd|th)\b|centur|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
@@ -331,8 +333,9 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     a what percentage with no "%" or "percent" in or right after the phrase, a what century
     with no ordinal or "century", a what decade with no decade, a what month with no month's
     name, a how long with no time, a how far or how old with no amount, a where with a date
-    alone or a figure, a why with one word, a birth or death with a lifespan or from a
-    sentence that says none (``other_event``), a what that
+    alone or a figure, a why with one word, a when of a beginning, an end, a birth or a
+    death with a span of years ("1249–1314"), a birth or death from a sentence that says
+    none (``other_event``), a what that
     asks no time nor amount with a date alone, a how-many with the "one" of "one of the
     ...", a singular which-noun with a list of three or more names, a plural which-noun
     ("In which cities ...?") with one name, a phone number with no digit, an e-mail address
@@ -421,9 +424,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     the exchange to a stop), and "one" of "one of ..." for a how-many: no development gold
     of the 2,910 is such a phrase; on the saved held-out and fit-half reads 14 unanswerables
     caught and 9 wrong answers withheld, nothing lost (the fourteenth session). A where
-    answered by a figure with no name, a why by one word, a birth or death by a lifespan: no
-    development gold is such a phrase; on the same reads 9 unanswerables caught and 10 wrong
-    answers withheld, nothing lost. A birth, death, destruction or closing the sentence
+    answered by a figure with no name, a why by one word, a when of one end (a beginning,
+    a founding, a birth, a death, ...) by a span of years: no development gold is such a
+    phrase; on the same reads 12 unanswerables caught and 14 wrong answers withheld, nothing
+    lost ("When did Watt finish ...?" is answered by "1763–1775": "finish" is not one end). A birth, death, destruction or closing the sentence
     never speaks of: 1 development gold of the 2,910 ("When was the colony destroyed?",
     "1565" of "... routed the French and executed most of the Protestant captives"); on the
     same reads 14 unanswerables caught and 1 wrong answer withheld."""
@@ -455,7 +459,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
         return True  # "Where did British soldiers live?" is not "1,000"
     if _WHY_ASKED.match(question) and len(phrase.split()) == 1:
         return True  # "Why was Telenet purchased in 1979?" is not "GTE": a reason takes words
-    if _LIFE_ASKED.search(question) and _LIFESPAN.fullmatch(phrase):
+    if _WHEN_FIRST.match(question) and _ONE_END_ASKED.search(question) and _YEAR_SPAN.fullmatch(phrase):
         return True  # "When did Zhu Shijie die?" is not "1249–1314", a life's two ends
     if other_event(question, f"{before}{phrase}{after}"):
         return True  # "When was Al-Banna born?" is not "1949" of "Al-Banna was assassinated in 1949"

@@ -1406,11 +1406,14 @@ def test_one_of_a_group_is_no_count(question, phrase, after, wrong):
     ("Why do families not report cases?", "social stigma", False),
     ("When did Zhu Shijie die?", "1249–1314", True),  # a lifespan for a death
     ("When was John Gallagher born?", "1919-1980", True),
+    ("When did the Jin dynasty begin?", "1115–1234", True),  # a span for its beginning
+    ("In what year did the war begin?", "between 1754 and 1763", True),
     ("When did Zhu Shijie die?", "1314", False),
     ("When did the reign last?", "1249–1314", False),  # a span asked
+    ("When did Watt finish his improvements?", "1763–1775", False),
 ])
 def test_a_place_a_reason_or_a_life_s_end_asked_wants_its_kind(question, phrase, wrong):
-    assert K.wrong_kind(question, phrase) is wrong
+    assert K.wrong_kind(question, phrase, ", the year he was born and died, he began and ended") is wrong
 
 
 @pytest.mark.parametrize("question, sentence, other", [
