@@ -337,7 +337,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     death with a span of years ("1249–1314"), a birth or death from a sentence that says
     none (``other_event``), a what that
     asks no time nor amount with a date alone, a how-many with the "one" of "one of the
-    ...", a singular which-noun with a list of three or more names, a plural which-noun
+    ...", a phrase of three or more words, four in five of them the question's, a singular which-noun with a list of three or more names, a plural which-noun
     ("In which cities ...?") with one name, a phone number with no digit, an e-mail address
     with no "@", a work's title with no capital letter, a year with no digit, "the number of ..."
     with no amount, a person asked of one body and placed in another, a plural which-noun
@@ -427,12 +427,17 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     answered by a figure with no name, a why by one word, a when of one end (a beginning,
     a founding, a birth, a death, ...) by a span of years: no development gold is such a
     phrase; on the same reads 12 unanswerables caught and 14 wrong answers withheld, nothing
-    lost ("When did Watt finish ...?" is answered by "1763–1775": "finish" is not one end). A birth, death, destruction or closing the sentence
+    lost ("When did Watt finish ...?" is answered by "1763–1775": "finish" is not one end). A
+    phrase that mostly repeats the question (three or more content words, 80% of them the
+    question's): no development gold; 3 unanswerables caught and 3 wrong answers withheld
+    (at two in three, 6 golds would be flagged). A birth, death, destruction or closing the sentence
     never speaks of: 1 development gold of the 2,910 ("When was the colony destroyed?",
     "1565" of "... routed the French and executed most of the Protestant captives"); on the
     same reads 14 unanswerables caught and 1 wrong answer withheld."""
     if _ARTICLE_ALONE.fullmatch(phrase):
         return True  # the reader's span stopped at the article: "A" of "A reduction ..."
+    if len(said := stems(phrase)) >= 3 and len(said & stems(question)) >= 0.8 * len(said):
+        return True  # "What makes detection by killer T cells more likely?" is not "avoiding detection by killer T cells"
     if _LABEL.match(phrase) and (phrase.rstrip().endswith(":") or after.lstrip().startswith(":")):
         return True  # "What is Nadia Zelisko's job title?" is not the "Tel" of her contact lines
     if _MONEY_QUESTION.search(question) and not _MONEY.search(phrase):
