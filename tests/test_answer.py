@@ -1266,7 +1266,8 @@ def test_who_is_a_person_is_their_apposition(question, text, expected):
     ("In what year was the Commission created?", "in 2004", False),
     ("Who ruled France in what year?", "Louis XIII", False),  # asks for a who too
     ("What was said in the year the war ended?", "peace", False),  # no time asked
-    ("Which agreements were signed?", "2012", False),  # no kind asked that a figure contradicts
+    ("Which agreements were signed?", "2012", True),  # a date alone for a which that asks no time
+    ("Which agreements were signed?", "three", False),  # no kind asked that a figure contradicts
     ("What is the budget in US dollars of the agreement?", "the next three years", True),  # no sum
     ("What is the budget of the agreement?", "US$ 4.5 million", False),
     ("How much funding did the programme receive?", "Defense", True),
