@@ -120,7 +120,10 @@ similarity difference, similarities differences, encourage discourage, advantage
 weak powerful, commonly rarely, frequently rarely, rarest common, liberal conservative, front behind,
 similar disparate, heal damage, curved straight, victory loss, victory defeat, lose gain, lost gained,
 am pm, grow decline, grew declined, rapid slow, renounce accept, renounce support, harder easier,
-hardest easiest, peaceful hostile, strengthen weaken"""
+hardest easiest, peaceful hostile, strengthen weaken, succeeded failed, succeed fail,
+approve reject, created destroyed, built destroyed, build destroy,
+attack defend, started stopped, started finished, strength weakness, strengths weaknesses, benefit harm,
+son daughter, sons daughters, uncle aunt, uncle grandfather, uncle father, son grandson, father grandfather"""
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()  # each excludes the others
 
 

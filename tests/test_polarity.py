@@ -143,6 +143,12 @@ def test_a_negated_question_over_a_sentence_that_negates_nothing(question, sente
     ("What laws are different in every frame?", "The laws are the same in every frame.", 0.0),  # "same" is no listed opposite
     ("When did the colonies lose their independence?", "The colonies gained independence in 1820.", 1.0),
     ("What is the rarest cause in developing countries?", "In developed countries, obesity is a common cause.", 1.0),
+    ("The referendum succeeded in what year?", "The 1979 referendum failed.", 1.0),
+    ("Who was Kublai Khan's uncle?", "His grandfather Genghis Khan united the tribes.", 1.0),
+    ("Who was Ayurbarwada's daughter?", "Ayurbarwada's son was Emperor Gegeen Khan.", 1.0),
+    ("In what year was the fort built?", "The fort was destroyed in 1560.", 1.0),
+    ("Who ordered Loudoun to defend Louisbourg?", "Pitt ordered Loudoun to attack Louisbourg.", 1.0),
+    ("Who was Emma's brother?", "Emma, sister of Duke Richard II, married Ethelred.", 0.0),  # a converse, not listed
 ])
 def test_a_word_whose_opposite_the_sentence_says(question, sentence, missed):
     assert opposite_miss(question, sentence) == missed
