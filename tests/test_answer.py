@@ -1763,6 +1763,20 @@ def test_a_who_question_takes_the_agent_after_its_verb_and_by_or_from(question, 
     assert shaped(P.agent, AGENT, span, question) == expected
 
 
+@pytest.mark.parametrize("question, phrase, expected", [
+    ("Who has elected the President since 1990?", "by the City council", "the City council"),
+    ("Whom was the law enforced by?", "by the courts", "the courts"),
+    ("How do traffickers recruit children?", "by deceiving parents", "by deceiving parents"),  # not a who
+    ("Who stood by the door?", "by", "by"),  # nothing after it
+    ("Who wrote the byline?", "bylines of reporters", "bylines of reporters"),  # a word, not "by"
+])
+def test_a_who_is_answered_by_the_agent_not_by_by(question, phrase, expected):
+    text = f"It was done {phrase}."
+    start = text.index(phrase)
+    a, b = P.not_by(question, text, start, start + len(phrase))
+    assert text[a:b] == expected
+
+
 MEETING = ("The first meeting between senior officials from Colombia, Ecuador and Peru ends today; "
            "delegates from the three countries, experts from Quito and Jaime Paredes from IOM attended.")
 
