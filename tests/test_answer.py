@@ -817,6 +817,11 @@ def test_a_grown_phrase_closes_the_quotation_it_opens():
      "to “Combat Trafficking and Other Forms of Exploitation", "to “Combat Trafficking and Other Forms of Exploitation”"),
     ('A plan to "Combat Trafficking" and "Help Victims in Ecuador.', 'to "Combat Trafficking" and "Help Victims',
      'to "Combat Trafficking" and "Help Victims'),  # no closing mark before the stop: as it is
+    ("It is the Advanced Steam movement.[citation needed] It grew.", "Advanced Steam movement.[citation",
+     "Advanced Steam movement"),  # an editor's note ends the phrase
+    ("Forces are interactions between bodies,[Note 3] and thus paired.", "interactions between bodies,[Note 3] and thus",
+     "interactions between bodies"),
+    ("The Bill was passed on [Date] and signed.", "on [Date", "on [Date"),  # a bracket after a space is text
 ])
 def test_a_phrase_never_shows_half_a_bracket_or_quote_pair(text, span, expected):
     s = text.index(span)
