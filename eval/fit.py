@@ -30,6 +30,11 @@ decides: measured with the threshold set for 9% false abstentions on the report 
 it abstains on more unanswerables than the label "answer F1 >= 0.5" did (hybrid .240
 against .196, bm25 .216 against .173, dense .214 against .205) and scores higher F1.
 
+``--keep-weights`` keeps the shipped choice and confidence weights (and, with ``--split-out``,
+those of DIR/calibration.json) and chooses only each mode's threshold again on the reads:
+a gate added since the weights were fitted abstains on answerable questions too, and they
+count against the same budget, while no answer above the threshold changes.
+
 ``--split-out DIR`` writes the held-out set-up: a calibration fitted on the fit half only,
 and DIR/heldout.jsonl (the report half), to be measured with
 ``QA_READER=/tmp/reader-fit.safetensors QA_CALIBRATION=DIR/calibration.json qa eval``: neither
@@ -249,6 +254,17 @@ def fit_confidence(questions: list[Question], reads: dict[int, dict], idx: list[
     return fitted | {"threshold": choose_threshold(conf[free], false_abstain, always)}
 
 
+def rethreshold(questions: list[Question], reads: dict[int, dict], idx: list[int], fitted: dict,
+                false_abstain: float) -> dict:
+    """``fitted`` (a mode's choice and confidence) with its threshold chosen again on ``reads``:
+    a gate added since the fit abstains on answerable questions too, and they count against
+    the same budget. Weights kept, so every answer above the threshold stays as it was."""
+    rows = [i for i in idx if reads[i]["features"] is not None]
+    free = [A.probability(fitted, reads[i]["features"]) for i in rows if questions[i].answerable and not reads[i]["gate"]]
+    always = sum(questions[i].answerable and reads[i]["gate"] for i in idx)
+    return fitted | {"threshold": choose_threshold(free, false_abstain, always)}
+
+
 def metrics(questions: list[Question], reads: dict[int, dict], idx: list[int], fitted: dict) -> dict:
     """SQuAD 2.0 EM/F1 (an abstention on an unanswerable question scores 1) and abstention rates."""
     em = f1 = 0.0
@@ -311,6 +327,9 @@ def main() -> None:
     p.add_argument("--split-out", help="folder to write the half-fitted calibration.json and heldout.jsonl into")
     p.add_argument("--write", action="store_true", help="write qa/calibration.json")
     p.add_argument("--reads", help="JSON file keeping the out-of-fold reads: reused when it names the same readers")
+    p.add_argument("--keep-weights", action="store_true",
+                   help="keep the choice and confidence weights of qa/calibration.json (and of --split-out's "
+                        "calibration.json) and choose only the thresholds again, on the reads, with today's gates")
     args = p.parse_args()
     if args.write and set(args.modes) != set(MODES):
         p.error("--write fits every retrieval mode: leave out --modes")
@@ -329,6 +348,11 @@ def main() -> None:
     held_out = {"top_chunks": A.TOP_CHUNKS, "by_mode": {}}
     shipped = {"top_chunks": A.TOP_CHUNKS, "by_mode": {}, "report": {}}
     cache = _load_reads(args.reads, args.readers)
+    kept_shipped = kept_split = None
+    if args.keep_weights:
+        kept_shipped = json.loads((REPO / "qa" / "calibration.json").read_text())
+        split_file = Path(args.split_out or "") / "calibration.json"
+        kept_split = json.loads(split_file.read_text()) if args.split_out and split_file.exists() else None
     for mode in args.modes:
         t0 = time.time()
         if mode not in cache:
@@ -337,7 +361,12 @@ def main() -> None:
         raw = cache[mode]
         candidates = dict(zip((i for i in every if questions[i].answerable), sentence_candidates(fit_reader, questions, raw, every)))
         decided = []
-        for fitted, idx in ((held_out, fit_idx), (shipped, every)):
+        for fitted, idx, kept in ((held_out, fit_idx, kept_split), (shipped, every, kept_shipped)):
+            if kept:
+                weights = kept["by_mode"][mode]["choice"]
+                decided.append(decisions(fit_reader, questions, raw, every, weights))
+                fitted["by_mode"][mode] = rethreshold(questions, decided[-1], idx, kept["by_mode"][mode], args.false_abstain)
+                continue
             weights = fit_choice([candidates[i] for i in idx if i in candidates])
             weights = fit_rerank(fit_reader, questions, raw, idx, weights)
             decided.append(decisions(fit_reader, questions, raw, every, weights))
@@ -348,6 +377,12 @@ def main() -> None:
     note = "Fitted by eval/fit.py on the squad2-dev development set, cross-fitted (see its docstring to rerun)."
     held_out["fit"] = {"articles": sorted(fit_arts), "false_abstain": args.false_abstain, "note": note}
     shipped["fit"] = {"articles": "all", "false_abstain": args.false_abstain, "note": note}
+    for fitted, kept in ((held_out, kept_split), (shipped, kept_shipped)):
+        if kept:  # what was fitted then is kept; the thresholds are today's
+            fitted["fit"] = kept.get("fit", {}) | {"thresholds": "chosen again with the weights kept (--keep-weights)"}
+            fitted["top_chunks"] = kept.get("top_chunks", A.TOP_CHUNKS)
+            if "report" in kept:
+                fitted["report"] = kept["report"] | fitted.get("report", {})
     if args.split_out:
         out = Path(args.split_out)
         out.mkdir(parents=True, exist_ok=True)

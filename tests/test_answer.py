@@ -725,6 +725,29 @@ def test_fit_confidence_spends_the_budget_on_gated_answers_first():
     assert m["answerable_abstained"] == (sum(below) + 6) / 100
 
 
+def test_rethreshold_keeps_the_weights_and_spends_the_budget_anew():
+    """A gate added after the fit abstains on answerable questions too: the threshold drops
+    so that all abstentions together stay within the budget; the weights stay as fitted."""
+    from qa.evaluate import Question
+
+    fit = _fit_module()
+    rng = np.random.default_rng(1)
+    questions, reads = [], {}
+    for i in range(200):
+        answerable = i < 100
+        questions.append(Question(f"q{i}", "Who?", ["x"] if answerable else [], ["f.txt"] if answerable else []))
+        features = list(rng.normal(1.0 if answerable else -1.0, 1.0, len(A.CONFIDENCE_FEATURES)))
+        reads[i] = {"answer": "x", "features": features, "gate": False}
+    fitted = fit.fit_confidence(questions, reads, list(range(200)), 0.10)
+    assert fit.metrics(questions, reads, list(range(200)), fitted)["answerable_abstained"] <= 0.10
+    for i in range(3):  # a new gate: three answerable questions abstain whatever their confidence
+        reads[i] = reads[i] | {"gate": True}
+    assert fit.metrics(questions, reads, list(range(200)), fitted)["answerable_abstained"] > 0.10
+    again = fit.rethreshold(questions, reads, list(range(200)), fitted, 0.10)
+    assert again["confidence"] == fitted["confidence"] and again["threshold"] < fitted["threshold"]
+    assert 0.08 <= fit.metrics(questions, reads, list(range(200)), again)["answerable_abstained"] <= 0.10
+
+
 def test_fit_logistic_learns_a_separable_rule():
     fit = _fit_module()
     rng = np.random.default_rng(0)
