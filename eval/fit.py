@@ -333,6 +333,9 @@ def main() -> None:
     args = p.parse_args()
     if args.write and set(args.modes) != set(MODES):
         p.error("--write fits every retrieval mode: leave out --modes")
+    split_file = Path(args.split_out or ".") / "calibration.json"
+    if args.keep_weights and args.split_out and not split_file.exists():
+        p.error(f"--keep-weights keeps the weights of {split_file}, which does not exist: fit it first")
 
     from qa.api import Assistant
     from qa.reader import SpanReader
@@ -348,11 +351,8 @@ def main() -> None:
     held_out = {"top_chunks": A.TOP_CHUNKS, "by_mode": {}}
     shipped = {"top_chunks": A.TOP_CHUNKS, "by_mode": {}, "report": {}}
     cache = _load_reads(args.reads, args.readers)
-    kept_shipped = kept_split = None
-    if args.keep_weights:
-        kept_shipped = json.loads((REPO / "qa" / "calibration.json").read_text())
-        split_file = Path(args.split_out or "") / "calibration.json"
-        kept_split = json.loads(split_file.read_text()) if args.split_out and split_file.exists() else None
+    kept_shipped = json.loads((REPO / "qa" / "calibration.json").read_text()) if args.keep_weights else None
+    kept_split = json.loads(split_file.read_text()) if args.keep_weights and args.split_out else None
     for mode in args.modes:
         t0 = time.time()
         if mode not in cache:

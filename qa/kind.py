@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
-from .phrase import NAME, PLACE_ASKED, QUANTITY, QUANTITY_QUESTION, SAYS, STOP, WHEN_QUESTION, plural_question, stems
+from .phrase import (
+    NAME, PLACE_ASKED, QUANTITY, QUANTITY_QUESTION, SAYS, STOP, WHEN_QUESTION, WHO_QUESTION, plural_question, stems,
+)
 
 _YEAR = re.compile(r"^(?:in\s+)?(?:1\d|20)\d\d$")
 _YEAR_AS_TIME = re.compile(r"(?<![\w-])(?i:in|since|until|till|during)\s+$")  # "in 2004": a year, not a count
 _COUNTED_NEXT = re.compile(rf"\s+(?!(?:{'|'.join(sorted(STOP))})\b)[a-z]", re.I)  # a figure followed by a noun
 _FIGURE_FIRST = re.compile(r"^\W*\d[\d,.]*(?:\s|$)")
-_WHO_QUESTION = re.compile(r"^\W*(?:who|whom)\b", re.I)
 _NUMBER_OF = re.compile(r"\b(?:what|which)\s+(?:is|was|were|are)\s+the\s+(?:[\w-]+\s+){0,2}?number\s+of\b", re.I)
 _YEAR_ASKED = re.compile(r"\b(?:what|which)\s+year\b", re.I)  # "In what year ...?" is answered with digits
 _SHARE_QUESTION = re.compile(r"\b(?:what|which)\s+(?:percentage|percent|proportion|fraction|share)\b", re.I)
@@ -159,7 +160,7 @@ def other_body(question: str, after: str) -> bool:
     """Whether a person asked for a body the question names by its acronym ("What is the
     name of the USAID mission director?") is given a name whose apposition gives a role
     in another body ("Alejandro Guidi, IOM Chief of Mission")."""
-    if not (_ROLE_ASKED.search(question) or _WHO_QUESTION.search(question)):
+    if not (_ROLE_ASKED.search(question) or WHO_QUESTION.search(question)):
         return False
     asked = set(_ACRONYM.findall(question))
     apposition = _APPOSITION.match(after)
@@ -289,7 +290,7 @@ def shows(question: str, phrase: str, before: str = "", after: str = "") -> bool
     named = bool(_NAME_FIRST.match(phrase)) and _named(phrase)
     if PLACE_ASKED.search(question):
         return named and bool(_PLACE_WAY.search(before))
-    return named and bool(_WHO_QUESTION.search(question))
+    return named and bool(WHO_QUESTION.search(question))
 
 
 _ONE_OF = re.compile(r"\W*one\W*", re.I)
@@ -335,10 +336,10 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     name, a how long with no time, a how far or how old with no amount, a where with a date
     alone or a figure, a why with one word, a when of a beginning, an end, a birth or a
     death with a span of years ("1249–1314"), a birth or death from a sentence that says
-    none (``other_event``), a what that
-    asks no time nor amount with a date alone, a how-many with the "one" of "one of the
-    ...", a phrase of three or more words, four in five of them the question's, a singular which-noun with a list of three or more names, a plural which-noun
-    ("In which cities ...?") with one name, a phone number with no digit, an e-mail address
+    none (``other_event``), a what that asks no time nor amount with a date alone, a
+    how-many with the "one" of "one of the ...", a phrase of three or more words, four in
+    five of them the question's, a singular which-noun with a list of three or more names,
+    a plural which-noun ("In which cities ...?") with one name, a phone number with no digit, an e-mail address
     with no "@", a work's title with no capital letter, a year with no digit, "the number of ..."
     with no amount, a person asked of one body and placed in another, a plural which-noun
     the sentence names only after the phrase, a place's name asked and a phrase mostly of
@@ -430,8 +431,8 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
     lost ("When did Watt finish ...?" is answered by "1763–1775": "finish" is not one end). A
     phrase that mostly repeats the question (three or more content words, 80% of them the
     question's): no development gold; 3 unanswerables caught and 3 wrong answers withheld
-    (at two in three, 6 golds would be flagged). A birth, death, destruction or closing the sentence
-    never speaks of: 1 development gold of the 2,910 ("When was the colony destroyed?",
+    (at two in three, 6 golds would be flagged). A birth, death, destruction or closing the
+    sentence never speaks of: 1 development gold of the 2,910 ("When was the colony destroyed?",
     "1565" of "... routed the French and executed most of the Protestant captives"); on the
     same reads 14 unanswerables caught and 1 wrong answer withheld."""
     if _ARTICLE_ALONE.fullmatch(phrase):
@@ -480,7 +481,7 @@ def wrong_kind(question: str, phrase: str, after: str = "", before: str = "") ->
             return True  # "How many people attended?" is not "three" of "three countries"
         if _ONE_OF.fullmatch(phrase) and re.match(r"\s+of\b", after):
             return True  # "How many people go to the games?" is not "one" of "one of the country's best"
-    if _WHO_QUESTION.search(question) and (_FIGURE_FIRST.match(phrase) or _PLACE_BEFORE.search(before)):
+    if WHO_QUESTION.search(question) and (_FIGURE_FIRST.match(phrase) or _PLACE_BEFORE.search(before)):
         return True  # "Who leads the Commission?" is not "Quito" of "The IOM office in Quito"
     if (_BODY_ASKED.search(question) and _IN_BEFORE.search(before) and _ONE_NAME.match(phrase.strip())
             and not _BODY_WORD.search(phrase)):

@@ -167,7 +167,7 @@ def agent(question: str, text: str, start: int, end: int, lo: int, hi: int) -> t
     return start, end
 
 
-_WHO_ASKED = re.compile(r"^\W*(?:who|whom)\b", re.I)
+WHO_QUESTION = re.compile(r"^\W*(?:who|whom)\b", re.I)
 _TIME_FIRST = re.compile(r"^\W*(?:when\b|(?:in\s+)?(?:what|which)\s+(?:year|decade|century|month|date|day)\b)", re.I)
 _BY_FIRST = re.compile(r"by\s+", re.I)
 _AT_FIRST = re.compile(r"(?:in|during|at|on)\s+", re.I)
@@ -180,7 +180,7 @@ def without_preposition(question: str, text: str, start: int, end: int) -> tuple
     that begins with "by"; each of the 23 answerable when-questions with a gold that begins
     with such a word has another gold without it (so has our set's one). On the kept reads
     3 who-answers and 6 when-answers became exact, none moved away."""
-    first = _BY_FIRST if _WHO_ASKED.match(question) else _AT_FIRST if _TIME_FIRST.match(question) else None
+    first = _BY_FIRST if WHO_QUESTION.match(question) else _AT_FIRST if _TIME_FIRST.match(question) else None
     lead = first.match(text, start, end) if first else None
     return (lead.end(), end) if lead else (start, end)
 
