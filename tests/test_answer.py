@@ -140,6 +140,34 @@ def test_the_question_s_words_move_the_choice_to_the_sentence_that_holds_them():
     assert A.sentence_of(material[0], 3) == (0, second)
 
 
+def _two_sentences(first: str) -> tuple[list, list]:
+    """A passage of ``first`` and "The Commission is headed by the Ministry of the Government.",
+    with the reader's guesses: "Quito" in the first (support 6), the ministry in the second (5.5)."""
+    text = f"{first} The Commission is headed by the Ministry of the Government."
+    second, quito, span = text.index("The Commission"), text.index("Quito"), text.index("the Ministry")
+    return _material((text, [second])), [[Guess(quito, quito + 5, 6.0, 0.0, 6.0), Guess(span, len(text) - 1, 5.5, 0.0, 5.5)]]
+
+
+def test_a_sentence_calling_the_question_s_name_by_its_last_word_holds_the_name():
+    question = "Which government body leads the Inter-institutional Commission?"
+    material, guesses = _two_sentences("The recently created Inter-institutional Commission met in Quito.")
+    # "The Commission" is the name the first sentence spelled out: 4 of the 6 content words, not 2
+    assert A.choice(question, guesses, [Hit(0, 1.0)], material, {"overlap": 8.0}) == (0, 1)
+    material, guesses = _two_sentences("The recently created Inter-institutional body met in Quito.")
+    assert A.choice(question, guesses, [Hit(0, 1.0)], material, {"overlap": 8.0}) == (0, 0)  # never spelled out
+
+
+def test_short_names_are_the_question_s_names_the_passages_spell_out():
+    question = "Which government body leads the Inter-institutional Commission?"
+    (head, name), = A.short_names(question, ["the recently created Inter-institutional Commission met"])
+    assert name == "Inter-institutional Commission"
+    assert head.search("The Commission is headed by") and not head.search("the Commissioner said")
+    assert A.short_names(question, ["The Commission met."]) == []  # the passages never spell it out
+    assert A.short_names("Inter-institutional Commission members met where?", ["Inter-institutional Commission"]) == []
+    assert [n for _, n in A.short_names("Who heads the Ministry of Interior?", ["the Ministry of Interior"])] == \
+        ["Ministry of Interior"]
+
+
 def test_quantized_weights_round_trip_within_half_a_step_per_row():
     import torch
 
