@@ -27,9 +27,12 @@ FILLER = frozenset(
     reporters journalists media should can could do does""".split()
 )
 
+_SAYS = (r"say|says|said|state|states|stated|mention|mentions|mentioned|describe|describes|described|report|reports"
+         r"|reported|tell|tells|told|write|writes|wrote|note|notes|noted|call|calls|list|lists|give|gives")
 _NAMED = re.compile(
     r"[,;\s]*\b(?:(?:according\s+to|in|from|of|by|within)\s+)?the\s+(?:press\s+|news\s+)?(?:release|announcement|statement)"
-    r"\s+(?:on|about|regarding|concerning|covering|announcing|describing|reporting)\s+(?P<topic>[^?,;]+)",
+    r"\s+(?:on|about|regarding|concerning|covering|announcing|describing|reporting)\s+"
+    rf"(?P<topic>(?:(?!\s(?:{_SAYS})\b)[^?,;])+)(?P<says>(?=\s(?:{_SAYS})\b))?",
     re.I,
 )
 
@@ -65,11 +68,14 @@ def _with_mark(rest: str, question: str) -> str:
 
 def split_qualifier(question: str) -> tuple[str, str] | None:
     """(the question without its qualifier, the topic naming the release), or None when the
-    question names no release ("What does the release call ...?" names none)."""
+    question names no release ("What does the release call ...?" names none). When the
+    release is what says it ("What does the release on the National Plan say about the
+    data?"), the topic ends at the verb and the question keeps "the release" as its subject."""
     m = _NAMED.search(question)
     if not m:
         return None
-    rest = (question[: m.start()] + question[m.end():]).strip(" ,;")
+    subject = " the release" if m.group("says") is not None else ""  # "What does the release on X say about Y?"
+    rest = (question[: m.start()] + subject + question[m.end():]).strip(" ,;")
     if not re.search(r"\w", rest):
         return None
     return _with_mark(rest, question), m.group("topic").strip()

@@ -21,6 +21,10 @@ from .conftest import FakeEncoder
      ("For what purposes are children trafficked?", "the new funding")),
     ("According to the press release about the tri-national meeting, which countries attended?",
      ("which countries attended?", "the tri-national meeting")),
+    ("What does the release on the National Plan say about the state of data on trafficking?",  # the release says it
+     ("What does the release say about the state of data on trafficking?", "the National Plan")),
+    ("How does the release about the agreements describe Colta and Guamote?",
+     ("How does the release describe Colta and Guamote?", "the agreements")),
     ("What does the release call the government's main tool?", None),  # names no release
     ("Which countries attended the meeting?", None),
 ])
