@@ -30,9 +30,9 @@ FILLER = frozenset(
 _SAYS = (r"say|says|said|state|states|stated|mention|mentions|mentioned|describe|describes|described|report|reports"
          r"|reported|tell|tells|told|write|writes|wrote|note|notes|noted|call|calls|list|lists|give|gives")
 _NAMED = re.compile(
-    r"[,;\s]*\b(?:(?:according\s+to|in|from|of|by|within)\s+)?the\s+(?:press\s+|news\s+)?(?:release|announcement|statement)"
-    r"\s+(?:on|about|regarding|concerning|covering|announcing|describing|reporting)\s+"
-    rf"(?P<topic>(?:(?!\s(?:{_SAYS})\b)[^?,;])+)(?P<says>(?=\s(?:{_SAYS})\b))?",
+    r"[,;\s]*\b(?:(?:according\s+to|in|from|of|by|within|for|per)\s+)?the\s+(?:press\s+|news\s+)?"
+    r"(?:release|announcement|statement)\s+(?:on|about|regarding|concerning|covering|announcing|describing|reporting)\s+"
+    rf"(?P<topic>(?:(?!\s(?:{_SAYS})\b)(?:[^?,;]|,\s+(?=(?-i:[A-Z]))))+)(?P<says>(?=\s(?:{_SAYS})\b))?",  # ", Colta and Cuenca"
     re.I,
 )
 

@@ -25,6 +25,12 @@ from .conftest import FakeEncoder
      ("What does the release say about the state of data on trafficking?", "the National Plan")),
     ("How does the release about the agreements describe Colta and Guamote?",
      ("How does the release describe Colta and Guamote?", "the agreements")),
+    ("What period does the programme cover, according to the release on agreements with Guamote, Colta and Cuenca?",
+     ("What period does the programme cover?", "agreements with Guamote, Colta and Cuenca")),  # a list of names
+    ("For the release about the agreements with Guamote, Colta and Cuenca, what mobile number is given?",
+     ("what mobile number is given?", "the agreements with Guamote, Colta and Cuenca")),  # a lower-case clause ends it
+    ("In what year did IOM first get USAID money, per the release on new funding?",
+     ("In what year did IOM first get USAID money?", "new funding")),
     ("What does the release call the government's main tool?", None),  # names no release
     ("Which countries attended the meeting?", None),
 ])
