@@ -49,7 +49,7 @@ from .contact import Contact, off_limits
 from .corpus import title_span
 from .embed import Encoder
 from .kind import in_title, other_place, place_clause, shows, wrong_kind
-from .phrase import balanced, no_dangling, shape, stem, stems, trimmed
+from .phrase import balanced, closed, no_dangling, shape, stem, stems, trimmed
 from .polarity import name_swap, negation_miss, opposite_miss
 from .reader import Guess, Reader
 from .retrieve import bm25_tokens, rare_miss
@@ -451,10 +451,11 @@ def finished(question: str, text: str, phrase: tuple[int, int], sentence: tuple[
              rows: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]]:
     """The reader's phrase in file offsets made the answer: shaped by the phrase rules
     (``phrase.shape``, which may widen the sentence), grown to its constituent
-    (``constituent.whole``), a quotation it opens closed (``phrase.balanced``) and never
-    ending on a function word; with its sentence."""
+    (``constituent.whole``), a quotation it opens closed (``phrase.balanced``), ending
+    before a bracket it opens and does not close (``phrase.closed``) and never on a
+    function word; with its sentence."""
     phrase, sentence = shape(question, text, phrase, sentence, rows)
-    return no_dangling(text, *balanced(text, *whole(question, text, *phrase, *sentence))), sentence
+    return no_dangling(text, *closed(text, *balanced(text, *whole(question, text, *phrase, *sentence)))), sentence
 
 
 def place_read(question: str, found: Read, text: str, rows: np.ndarray, reader: Reader) -> Read:

@@ -882,6 +882,19 @@ def test_a_phrase_never_shows_half_a_bracket_or_quote_pair(text, span, expected)
     assert text[a:b] == expected
 
 
+@pytest.mark.parametrize("text, span, expected", [
+    ("The Central Secretariat (or Zhongshu Sheng) ruled.", "Central Secretariat (or Zhongshu Sheng",
+     "Central Secretariat"),  # a bracket it opens and does not close
+    ("Warsaw is a commune (gmina) of its own.", "commune (gmina", "commune"),
+    ("Funded by the Agency (USAID) and others.", "the Agency (USAID)", "the Agency (USAID)"),  # closed: kept
+    ("The firm (BBN) built it.", "(BBN", "(BBN"),  # opened where the phrase starts: nothing before it
+])
+def test_an_answer_ends_before_a_bracket_it_opens_and_does_not_close(text, span, expected):
+    s = text.index(span)
+    a, b = P.closed(text, s, s + len(span))
+    assert text[a:b] == expected
+
+
 BELGIUM = ("Children from Imbabura were trafficked to Colombia for begging while some minors, women as well as "
            "indigenous people from Imbabura had been trafficked to Belgium.")
 
