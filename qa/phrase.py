@@ -19,7 +19,7 @@ import numpy as np
 
 from .chunk import BLOCK_LINE_WORDS
 
-EDGE = " \t\n,;:*"  # trimmed from the ends of a phrase: never part of an answer (* of Markdown emphasis)
+EDGE = " \t\n,;:*—–"  # trimmed from the ends of a phrase: never part of an answer (* of Markdown emphasis, a dash)
 
 _WORD = re.compile(r"\w+")
 STOP = frozenset(
@@ -80,7 +80,7 @@ def no_dangling(text: str, start: int, end: int) -> tuple[int, int]:
     caving in"), and "protein A" keeps its capital."""
     m = _DANGLING.search(text, start, end)
     if not m or m.start() <= start or _PARTICLE.search(text, start, end):
-        return start, end
+        return trimmed(text, start, end)  # nor on a comma or a dash a growth took with it
     return trimmed(text, start, m.start())
 
 

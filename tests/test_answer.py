@@ -1603,6 +1603,8 @@ def test_a_who_answered_by_a_place_is_of_the_wrong_kind(question, before, wrong)
      "fought to the last before caving in"),  # a verb's particle
     ("They used the time or space used by the machine.", "the time or space", "the time or space"),
     ("The bill passed.", "The", "The"),  # nothing before it to keep: the gate below abstains
+    ("It supports on-line betting, financial applications — the Telstra network.",
+     "on-line betting, financial applications —", "on-line betting, financial applications"),  # nor on a dash
 ])
 def test_a_phrase_never_ends_on_an_article_or_a_preposition(text, span, expected):
     s = text.index(span)
@@ -1728,6 +1730,17 @@ def test_a_phrase_in_the_contact_block_is_no_answer(calibrated):
     office = A.extract("Which office is Ana Guzmán with?", hits, chunks, sentences, lambda d: text,
                        lambda d: "corpus/a.txt", Scripted("IOM Ecuador"), "hybrid")
     assert office.answer == "IOM Ecuador"
+
+
+@pytest.mark.parametrize("question, phrase, gated", [
+    ("Who met the leaders?", ".", True), ("How many leaders met?", "…", True),
+    ("Who met the leaders?", "U.N.", False), ("How many leaders met?", "7", False),
+])
+def test_a_phrase_with_no_letter_or_digit_is_no_answer(question, phrase, gated):
+    text = f"A meeting\n\n{phrase} leaders met there."  # the first line is the release's title
+    at = text.index(phrase)
+    found = A.Read(0, (at, at + len(phrase)), (at, len(text)), [])
+    assert A.no_answer(question, found, text) is gated
 
 
 def _found(doc: int, phrase: tuple[int, int] = (0, 1)) -> "A.Read":
