@@ -531,9 +531,9 @@ def extract(
 
 def no_answer(question: str, found: Read, text: str) -> bool:
     """Whether the phrase found cannot answer the question whatever the confidence: a phrase
-    with no letter or digit (a stray "."), of the wrong kind (``kind.wrong_kind``), of the release's title (``kind.in_title``), a
-    line of the release's contact block
-    for a question about no one it lists (``contact.off_limits``; a contact question is
+    with no letter or digit (a stray "."), of the wrong kind (``kind.wrong_kind``), of the
+    release's title (``kind.in_title``), a line of the release's contact block for a
+    question about no one it lists (``contact.off_limits``; a contact question is
     answered before the reader), or of a sentence that says the opposite of the question
     (``polarity.opposite_miss``: the confidence's weight on it let 76 such answers through
     on the development set's out-of-fold reads, 72 of them to unanswerable questions and
@@ -542,7 +542,8 @@ def no_answer(question: str, found: Read, text: str) -> bool:
     abstain on in the threshold's 10% budget, so that everything that abstains stays within it."""
     (fs, fe), (ss, se) = found.phrase, found.sentence
     sentence = normalise(text[ss:se])
-    return not re.search(r"\w", text[fs:fe]) or off_limits(question, text, fs) or in_title(question, title_span(text), fs, fe) or \
+    return not re.search(r"\w", text[fs:fe]) or off_limits(question, text, fs) or \
+        in_title(question, title_span(text), fs, fe) or \
         wrong_kind(question, normalise(text[fs:fe]), text[fe:se], text[ss:fs]) or \
         bool(opposite_miss(question, sentence)) or name_swap(question, sentence, text)
 

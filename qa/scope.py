@@ -27,12 +27,16 @@ FILLER = frozenset(
     reporters journalists media should can could do does""".split()
 )
 
-_SAYS = (r"say|says|said|state|states|stated|mention|mentions|mentioned|describe|describes|described|report|reports"
-         r"|reported|tell|tells|told|write|writes|wrote|note|notes|noted|call|calls|list|lists|give|gives")
+# what a release does with its content ("the release on X says ..."; not phrase.SAYS, a speaker's verbs): lower
+# case, and no word that is also a noun of a topic ("the release on the annual report", "on the State Plan")
+_RELEASE_VERBS = (r"(?-i:say|says|said|stated|mention|mentions|mentioned|describe|describes|described|tell|tells|told"
+                  r"|write|writes|wrote|noted|give|gives)")
 _NAMED = re.compile(
     r"[,;\s]*\b(?:(?:according\s+to|in|from|of|by|within|for|per)\s+)?the\s+(?:press\s+|news\s+)?"
     r"(?:release|announcement|statement)\s+(?:on|about|regarding|concerning|covering|announcing|describing|reporting)\s+"
-    rf"(?P<topic>(?:(?!\s(?:{_SAYS})\b)(?:[^?,;]|,\s+(?=(?-i:[A-Z]))))+)(?P<says>(?=\s(?:{_SAYS})\b))?",  # ", Colta and Cuenca"
+    # the topic goes on over ", Colta and Cuenca" and stops before a verb the release is the subject of
+    rf"(?P<topic>(?:(?!\s(?:{_RELEASE_VERBS})\b)(?:[^?,;]|,\s+(?=(?-i:[A-Z]))))+)"
+    rf"(?P<says>(?=\s(?:{_RELEASE_VERBS})\b))?",
     re.I,
 )
 

@@ -31,6 +31,10 @@ from .conftest import FakeEncoder
      ("what mobile number is given?", "the agreements with Guamote, Colta and Cuenca")),  # a lower-case clause ends it
     ("In what year did IOM first get USAID money, per the release on new funding?",
      ("In what year did IOM first get USAID money?", "new funding")),
+    ("Who funds it, according to the release on the State Plan for victims?",  # a noun, not the release's verb
+     ("Who funds it?", "the State Plan for victims")),
+    ("What is new in the release on the annual report of the Commission?",
+     ("What is new?", "the annual report of the Commission")),
     ("What does the release call the government's main tool?", None),  # names no release
     ("Which countries attended the meeting?", None),
 ])
